@@ -1,0 +1,75 @@
+import { env, resolveQueueMode, type QueueMode } from "@/lib/config";
+import { pool } from "@/lib/db/pool";
+import { prisma } from "@/lib/db/prisma";
+import { logger } from "@/lib/observability/logger";
+
+// GET /api/health's report (API.md §6). Unauthenticated, so it names modes and counts only:
+// never hostnames, versions, error messages or secrets.
+
+// A load balancer's probe must get an answer well inside its own timeout, even when Postgres
+// accepts connections and never answers.
+const DATABASE_TIMEOUT_MS = 1_500;
+
+export interface HealthReport {
+  status: "ok" | "degraded";
+  database: { mode: "embedded" | "external"; ok: boolean };
+  queue: { mode: QueueMode };
+  /** ?deep=1 only. */
+  backlog?: { pending: number; oldestPendingAgeSeconds: number | null };
+  /** ?deep=1 with the embedded executor only. */
+  executor?: { queued: number; running: number };
+}
+
+export async function checkHealth({ deep, now = new Date() }: { deep: boolean; now?: Date }): Promise<HealthReport> {
+  const config = env();
+  const queueMode = resolveQueueMode(config);
+  const base = {
+    // The launcher sets DATABASE_MODE when it starts the embedded database.
+    database: { mode: config.DATABASE_MODE ?? "external" },
+    queue: { mode: queueMode },
+  } as const;
+  try {
+    await withTimeout(pool().query("SELECT 1"), DATABASE_TIMEOUT_MS);
+    if (!deep) return { status: "ok", ...base, database: { ...base.database, ok: true } };
+    const [backlog, executor] = await withTimeout(
+      Promise.all([readBacklog(now), queueMode === "embedded" ? readExecutor() : Promise.resolve(undefined)]),
+      DATABASE_TIMEOUT_MS,
+    );
+    return { status: "ok", ...base, database: { ...base.database, ok: true }, backlog, ...(executor ? { executor } : {}) };
+  } catch (err) {
+    logger.warn({ err }, "health check: database unavailable");
+    return { status: "degraded", ...base, database: { ...base.database, ok: false } };
+  }
+}
+
+async function readBacklog(now: Date): Promise<NonNullable<HealthReport["backlog"]>> {
+  const pending = await prisma().event.aggregate({
+    where: { status: "PENDING" },
+    _count: { _all: true },
+    _min: { receivedAt: true },
+  });
+  const oldest = pending._min.receivedAt;
+  return {
+    pending: pending._count._all,
+    oldestPendingAgeSeconds: oldest ? Math.max(0, Math.floor((now.getTime() - oldest.getTime()) / 1000)) : null,
+  };
+}
+
+async function readExecutor(): Promise<NonNullable<HealthReport["executor"]>> {
+  const groups = await prisma().executorRun.groupBy({
+    by: ["status"],
+    where: { status: { in: ["QUEUED", "RUNNING"] } },
+    _count: { _all: true },
+  });
+  const count = (status: "QUEUED" | "RUNNING") => groups.find((g) => g.status === status)?._count._all ?? 0;
+  return { queued: count("QUEUED"), running: count("RUNNING") };
+}
+
+// The abandoned query keeps its pool client until pg's own timeouts free it; the probe answers now.
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,63 @@
+import { Counter, Histogram, Registry } from "prom-client";
+
+// One registry per process, on globalThis because Next can load this module from several bundles
+// (route handlers, instrumentation) and two registries would each see half of the traffic.
+interface Metrics {
+  registry: Registry;
+  deliveries: Counter<"outcome" | "reason">;
+  signatureVerified: Counter<"slot">;
+  receiveDuration: Histogram<"outcome">;
+  eventsProcessed: Counter<"outcome">;
+  deadLetters: Counter;
+  processingLag: Histogram;
+}
+
+const globalForMetrics = globalThis as unknown as { smartcarMetrics?: Metrics };
+
+function createMetrics(): Metrics {
+  const registry = new Registry();
+  return {
+    registry,
+    deliveries: new Counter({
+      name: "smartcar_deliveries_total",
+      help: "Webhook requests by outcome (accepted, duplicate, challenge, rejected) and rejection reason",
+      labelNames: ["outcome", "reason"],
+      registers: [registry],
+    }),
+    signatureVerified: new Counter({
+      name: "smartcar_signature_verified_total",
+      help: "Deliveries whose SC-Signature matched, by token slot",
+      labelNames: ["slot"],
+      registers: [registry],
+    }),
+    receiveDuration: new Histogram({
+      name: "smartcar_receive_duration_seconds",
+      help: "Time from request start to the receiver's answer",
+      labelNames: ["outcome"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+      registers: [registry],
+    }),
+    eventsProcessed: new Counter({
+      name: "smartcar_events_processed_total",
+      help: "Events that finished processing, by outcome",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: "smartcar_dead_letters_total",
+      help: "Events dead-lettered",
+      registers: [registry],
+    }),
+    processingLag: new Histogram({
+      name: "smartcar_processing_lag_seconds",
+      help: "Time from receipt to processed",
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
+      registers: [registry],
+    }),
+  };
+}
+
+export function metrics(): Metrics {
+  globalForMetrics.smartcarMetrics ??= createMetrics();
+  return globalForMetrics.smartcarMetrics;
+}
