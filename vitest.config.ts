@@ -12,5 +12,7 @@ export default defineConfig({
     // Integration files each start their own app and database; two at a time fits 2 cores.
     maxWorkers: 2,
     pool: "forks",
+    // In-process code under test logs JSON lines; apps started by the tests keep their own level.
+    env: { LOG_LEVEL: "silent" },
   },
 });

@@ -23,22 +23,21 @@ export interface HealthReport {
 export async function checkHealth({ deep, now = new Date() }: { deep: boolean; now?: Date }): Promise<HealthReport> {
   const config = env();
   const queueMode = resolveQueueMode(config);
-  const base = {
-    // The launcher sets DATABASE_MODE when it starts the embedded database.
-    database: { mode: config.DATABASE_MODE ?? "external" },
-    queue: { mode: queueMode },
-  } as const;
+  // The launcher sets DATABASE_MODE when it starts the embedded database.
+  const databaseMode = config.DATABASE_MODE ?? "external";
+  const queue = { mode: queueMode };
   try {
     await withTimeout(pool().query("SELECT 1"), DATABASE_TIMEOUT_MS);
-    if (!deep) return { status: "ok", ...base, database: { ...base.database, ok: true } };
+    const report: HealthReport = { status: "ok", database: { mode: databaseMode, ok: true }, queue };
+    if (!deep) return report;
     const [backlog, executor] = await withTimeout(
-      Promise.all([readBacklog(now), queueMode === "embedded" ? readExecutor() : Promise.resolve(undefined)]),
+      Promise.all([readBacklog(now), queueMode === "embedded" ? readExecutor() : undefined]),
       DATABASE_TIMEOUT_MS,
     );
-    return { status: "ok", ...base, database: { ...base.database, ok: true }, backlog, ...(executor ? { executor } : {}) };
+    return { ...report, backlog, ...(executor && { executor }) };
   } catch (err) {
     logger.warn({ err }, "health check: database unavailable");
-    return { status: "degraded", ...base, database: { ...base.database, ok: false } };
+    return { status: "degraded", database: { mode: databaseMode, ok: false }, queue };
   }
 }
 

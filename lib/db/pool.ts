@@ -1,0 +1,35 @@
+import pg from "pg";
+import { env } from "@/lib/config";
+
+// One pool per process, shared by Prisma (through its adapter) and the hand-written SQL of the
+// hot paths. Kept on globalThis because Next may load this module in more than one bundle.
+const globalForPool = globalThis as unknown as { smartcarPool?: pg.Pool };
+
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides the embedded database.");
+  return url;
+}
+
+export function pool(): pg.Pool {
+  if (!globalForPool.smartcarPool) {
+    const created = new pg.Pool({
+      connectionString: databaseUrl(),
+      max: 10,
+      // Fail fast when the database is down so the receiver can answer 503 inside Smartcar's window.
+      connectionTimeoutMillis: 2_000,
+      idleTimeoutMillis: 30_000,
+      application_name: "smartcar-monitor",
+    });
+    // An idle client losing its connection must not crash the process.
+    created.on("error", () => undefined);
+    globalForPool.smartcarPool = created;
+  }
+  return globalForPool.smartcarPool;
+}
+
+export async function closePool(): Promise<void> {
+  const current = globalForPool.smartcarPool;
+  globalForPool.smartcarPool = undefined;
+  await current?.end();
+}

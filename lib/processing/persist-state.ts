@@ -1,0 +1,205 @@
+import type pg from "pg";
+import type { ConditionWrite, SignalWrite } from "@/lib/processing/plan";
+import type { VehicleInfo } from "@/lib/smartcar/types";
+
+// The SQL half of the processing rules. Every write carries its "only if strictly newer"
+// condition, because two runs for one vehicle can interleave (Inngest's concurrency limit counts
+// steps, not runs) and late or replayed events must never roll state back.
+
+const MAX_RECENT_GAPS = 15;
+
+export async function upsertVehicle(
+  db: pg.PoolClient,
+  v: { vehicleId: string; userId: string | null; vehicle: VehicleInfo; seenAt: Date },
+): Promise<void> {
+  await db.query({
+    name: "upsert-vehicle",
+    text: `
+INSERT INTO vehicle AS v (vehicle_id, user_id, make, model, year, last_seen_at, recent_gaps)
+VALUES ($1, $2, $3, $4, $5, $6, '{}')
+ON CONFLICT (vehicle_id) DO UPDATE SET
+  user_id = coalesce(excluded.user_id, v.user_id),
+  make = coalesce(excluded.make, v.make),
+  model = coalesce(excluded.model, v.model),
+  year = coalesce(excluded.year, v.year),
+  recent_gaps = CASE
+    WHEN v.last_seen_at IS NOT NULL AND excluded.last_seen_at > v.last_seen_at
+    THEN (v.recent_gaps || ceil(extract(epoch FROM excluded.last_seen_at - v.last_seen_at))::int)[greatest(1, cardinality(v.recent_gaps) + 2 - $7):]
+    ELSE v.recent_gaps END,
+  last_seen_at = greatest(v.last_seen_at, excluded.last_seen_at)`,
+    values: [v.vehicleId, v.userId, v.vehicle.make, v.vehicle.model, v.vehicle.year, v.seenAt, MAX_RECENT_GAPS],
+  });
+}
+
+/** Upserts latest signal state; returns the codes whose write won (strictly newer). */
+export async function writeSignals(db: pg.PoolClient, vehicleId: string, eventId: string, writes: SignalWrite[]): Promise<Set<string>> {
+  if (writes.length === 0) return new Set();
+  const result = await db.query<{ code: string }>({
+    name: "write-signals",
+    text: `
+INSERT INTO vehicle_signal AS vs (vehicle_id, code, name, signal_group, status, body, unit, oem_updated_at, retrieved_at, key_at, key_tie, since, error_type, error_code, event_id)
+SELECT $1, s.code, s.name, s.grp, s.status::"SignalStatus", s.body::jsonb, s.unit, s.oem_updated_at, s.retrieved_at, s.key_at, s.key_tie, s.key_at, s.error_type, s.error_code, $2
+FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
+  AS s(code, name, grp, status, body, unit, error_type, error_code, oem_updated_at, retrieved_at, key_at, key_tie)
+ON CONFLICT (vehicle_id, code) DO UPDATE SET
+  name = coalesce(excluded.name, vs.name),
+  signal_group = coalesce(excluded.signal_group, vs.signal_group),
+  status = excluded.status,
+  -- A failure keeps the last good body and its timestamps.
+  body = CASE WHEN excluded.status = 'OK' THEN excluded.body ELSE vs.body END,
+  unit = CASE WHEN excluded.status = 'OK' THEN excluded.unit ELSE vs.unit END,
+  oem_updated_at = CASE WHEN excluded.status = 'OK' THEN excluded.oem_updated_at ELSE vs.oem_updated_at END,
+  retrieved_at = CASE WHEN excluded.status = 'OK' THEN excluded.retrieved_at ELSE vs.retrieved_at END,
+  key_at = excluded.key_at,
+  key_tie = excluded.key_tie,
+  since = CASE
+    WHEN vs.status = excluded.status
+     AND vs.error_type IS NOT DISTINCT FROM excluded.error_type
+     AND vs.error_code IS NOT DISTINCT FROM excluded.error_code
+     AND (excluded.status <> 'OK' OR vs.body IS NOT DISTINCT FROM excluded.body)
+    THEN vs.since ELSE excluded.since END,
+  error_type = excluded.error_type,
+  error_code = excluded.error_code,
+  event_id = excluded.event_id
+WHERE (excluded.key_at, excluded.key_tie) > (vs.key_at, vs.key_tie)
+RETURNING code`,
+    values: [
+      vehicleId,
+      eventId,
+      writes.map((w) => w.code),
+      writes.map((w) => w.name),
+      writes.map((w) => w.group),
+      writes.map((w) => w.status),
+      writes.map((w) => (w.body === null || w.body === undefined ? null : JSON.stringify(w.body))),
+      writes.map((w) => w.unit),
+      writes.map((w) => w.errorType),
+      writes.map((w) => w.errorCode),
+      writes.map((w) => w.oemUpdatedAt),
+      writes.map((w) => w.retrievedAt),
+      writes.map((w) => w.keyAt),
+      writes.map((w) => w.keyTie),
+    ],
+  });
+  return new Set(result.rows.map((r) => r.code));
+}
+
+/** History for charts: late readings land here too; a repeated reading adds nothing. */
+export async function writeHistory(db: pg.PoolClient, vehicleId: string, eventId: string, readings: SignalWrite[]): Promise<void> {
+  if (readings.length === 0) return;
+  await db.query({
+    name: "write-history",
+    text: `
+INSERT INTO signal_reading (vehicle_id, code, at, value, body, event_id)
+SELECT $1, r.code, r.at, r.value, CASE WHEN r.value IS NULL THEN r.body::jsonb END, $2
+FROM unnest($3::text[], $4::timestamptz[], $5::float8[], $6::text[]) AS r(code, at, value, body)
+ON CONFLICT (vehicle_id, code, at) DO NOTHING`,
+    values: [
+      vehicleId,
+      eventId,
+      readings.map((r) => r.code),
+      readings.map((r) => r.keyAt),
+      readings.map((r) => r.numericValue),
+      readings.map((r) => JSON.stringify(r.body ?? null)),
+    ],
+  });
+}
+
+/**
+ * Whether every error of this event repeats a report of another event within the window
+ * (Smartcar re-detecting the same error while the first delivery is in flight).
+ */
+export async function isDuplicateErrorReport(
+  db: pg.PoolClient,
+  args: { vehicleId: string; eventId: string; eventAt: Date; windowSeconds: number; conditions: ConditionWrite[] },
+): Promise<boolean> {
+  if (args.conditions.length === 0) return false;
+  const result = await db.query<{ matches: string }>({
+    name: "duplicate-error-report",
+    text: `
+SELECT count(*) AS matches
+FROM vehicle_condition c
+JOIN unnest($2::text[], $3::text[], $4::text[]) AS e(type, code, state) ON c.type = e.type AND c.code = e.code AND c.state = e.state
+WHERE c.vehicle_id = $1 AND c.last_event_id <> $5
+  AND abs(extract(epoch FROM c.last_reported_at - $6::timestamptz)) <= $7`,
+    values: [
+      args.vehicleId,
+      args.conditions.map((c) => c.type),
+      args.conditions.map((c) => c.code),
+      args.conditions.map((c) => c.state),
+      args.eventId,
+      args.eventAt,
+      args.windowSeconds,
+    ],
+  });
+  return Number(result.rows[0]?.matches ?? 0) === args.conditions.length;
+}
+
+/** Opens/resolves conditions; a report older than the stored state changes nothing. */
+export async function writeConditions(
+  db: pg.PoolClient,
+  args: { vehicleId: string; eventId: string; eventAt: Date; conditions: ConditionWrite[] },
+): Promise<void> {
+  if (args.conditions.length === 0) return;
+  await db.query({
+    name: "write-conditions",
+    text: `
+INSERT INTO vehicle_condition AS c (vehicle_id, type, code, state, description, resolution_type, signals, opened_at, resolved_at, state_at, last_event_id, last_reported_at)
+SELECT $1, e.type, e.code, e.state, e.description, e.resolution_type, coalesce(e.signals::text[], '{}'),
+  CASE WHEN e.state = 'ERROR' THEN $2::timestamptz END,
+  CASE WHEN e.state = 'RESOLVED' THEN $2::timestamptz END,
+  $2, $3, $2
+FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS e(type, code, state, description, resolution_type, signals)
+ON CONFLICT (vehicle_id, type, code) DO UPDATE SET
+  state = excluded.state,
+  description = coalesce(excluded.description, c.description),
+  resolution_type = coalesce(excluded.resolution_type, c.resolution_type),
+  signals = CASE WHEN cardinality(excluded.signals) > 0 THEN excluded.signals ELSE c.signals END,
+  opened_at = CASE
+    WHEN excluded.state = 'ERROR' AND (c.state = 'RESOLVED' OR c.opened_at IS NULL) THEN excluded.opened_at
+    ELSE c.opened_at END,
+  resolved_at = CASE WHEN excluded.state = 'RESOLVED' THEN excluded.resolved_at END,
+  state_at = excluded.state_at,
+  last_event_id = excluded.last_event_id,
+  last_reported_at = excluded.last_reported_at
+WHERE excluded.state_at > c.state_at`,
+    values: [
+      args.vehicleId,
+      args.eventAt,
+      args.eventId,
+      args.conditions.map((c) => c.type),
+      args.conditions.map((c) => c.code),
+      args.conditions.map((c) => c.state),
+      args.conditions.map((c) => c.description),
+      args.conditions.map((c) => c.resolutionType),
+      // Postgres has no array-of-arrays of varying length: each condition's signals travel as one
+      // array literal string and are cast back above.
+      args.conditions.map((c) => toArrayLiteral(c.signals)),
+    ],
+  });
+}
+
+/** needsReauth after a VEHICLE_ERROR touching account/permission conditions. */
+export async function refreshNeedsReauth(db: pg.PoolClient, vehicleId: string, eventAt: Date, reauthTypes: string[]): Promise<void> {
+  await db.query({
+    name: "refresh-needs-reauth",
+    text: `
+UPDATE vehicle v SET
+  needs_reauth = EXISTS (SELECT 1 FROM vehicle_condition c WHERE c.vehicle_id = v.vehicle_id AND c.state = 'ERROR' AND c.type = ANY($3::text[])),
+  reauth_at = $2
+WHERE v.vehicle_id = $1 AND (v.reauth_at IS NULL OR v.reauth_at < $2)`,
+    values: [vehicleId, eventAt, reauthTypes],
+  });
+}
+
+/** A FIRST_DELIVERY newer than the last re-auth change means the owner reconnected. */
+export async function clearNeedsReauthOnFirstDelivery(db: pg.PoolClient, vehicleId: string, eventAt: Date): Promise<void> {
+  await db.query({
+    name: "clear-needs-reauth",
+    text: "UPDATE vehicle SET needs_reauth = false, reauth_at = $2 WHERE vehicle_id = $1 AND (reauth_at IS NULL OR reauth_at < $2)",
+    values: [vehicleId, eventAt],
+  });
+}
+
+function toArrayLiteral(values: string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
+}

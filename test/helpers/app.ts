@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "./postgres-server";
+import { waitFor } from "./wait-for";
+
+export const TEST_TOKEN = "test-management-token-current";
+export const TEST_PREVIOUS_TOKEN = "test-management-token-previous";
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Everything the app printed (stdout + stderr), for assertions on logs. */
+  output(): string;
+  /** Graceful stop (SIGTERM to the whole process group). */
+  stop(): Promise<void>;
+  /** SIGKILL to the whole process group: launcher and Next server die without cleanup. */
+  kill(): Promise<void>;
+}
+
+export interface AppOptions {
+  databaseUrl: string;
+  env?: Record<string, string | undefined>;
+  dataDir?: string;
+  port?: number;
+}
+
+/** Starts the product exactly as a user does (`npm start` → scripts/start.ts) on a free port. */
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "smartcar-app-"));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production",
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: options.databaseUrl,
+    SMARTCAR_MANAGEMENT_TOKEN: TEST_TOKEN,
+    SMARTCAR_MANAGEMENT_TOKEN_PREVIOUS: TEST_PREVIOUS_TOKEN,
+    EXECUTOR_BACKOFF_BASE_MS: "20",
+    LOG_LEVEL: "info",
+  };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
+  const child = spawn(tsx, ["scripts/start.ts"], { cwd: process.cwd(), env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${output}`);
+        const res = await fetch(`${url}/api/health`).catch(() => null);
+        return res?.status === 200 ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: "the app to answer /api/health" },
+    );
+  } catch (error) {
+    killGroup(child, "SIGKILL");
+    throw new Error(`${String(error)}\n--- app output ---\n${output}`);
+  }
+
+  return {
+    url,
+    port,
+    dataDir,
+    output: () => output,
+    stop: async () => {
+      killGroup(child, "SIGTERM");
+      await exited;
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      killGroup(child, "SIGKILL");
+      await exited;
+    },
+  };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureEmbeddedPostgres } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { startApp, type RunningApp } from "../../helpers/app";
+import { eventRow, finalEventRow, testPool } from "../../helpers/db-client";
+import { vehicleState } from "../../helpers/events";
+import { installFaultTriggers, planFault } from "../../helpers/faults";
+import { freePort } from "../../helpers/postgres-server";
+import { postWebhook } from "../../helpers/smartcar";
+import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
+import { waitFor } from "../../helpers/wait-for";
+
+async function deliver(app: RunningApp, body: string): Promise<string> {
+  const res = await postWebhook(app.url, body);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { eventId: string }).eventId;
+}
+
+const reading = (vehicleId: string, value = 50) =>
+  vehicleState(vehicleId, [{ code: "tractionbattery-stateofcharge", value, unit: "percent", oemUpdatedAt: Date.now() }]);
+
+describe("processing failures", () => {
+  let database: TestDatabase;
+  let app: RunningApp;
+  let db: pg.Pool;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = testPool(database.url);
+    await installFaultTriggers(db);
+    app = await startApp({ databaseUrl: database.url });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await db?.end();
+    await database?.drop();
+  });
+
+  it("retries a failing run and succeeds once the fault clears", async () => {
+    const vehicleId = `flaky${randomUUID().slice(0, 8)}`;
+    await planFault(db, vehicleId, 2);
+    const eventId = await deliver(app, reading(vehicleId));
+    const row = await waitFor(() => finalEventRow(db, eventId), { what: "flaky event to finish" });
+    expect(row).toMatchObject({ status: "PROCESSED", outcome: "APPLIED", attempts: 3, error_reason: null });
+    const attempts = await db.query("SELECT result, error FROM processing_attempt WHERE event_id = $1 ORDER BY id", [eventId]);
+    expect(attempts.rows.map((r) => r.result)).toEqual(["error", "error", "ok"]);
+    expect(attempts.rows[0]?.error).toContain("injected fault");
+  });
+
+  it("dead-letters an event whose every attempt fails, with reason, message and attempt count", async () => {
+    const vehicleId = `poison${randomUUID().slice(0, 8)}`;
+    await planFault(db, vehicleId, 1_000);
+    const eventId = await deliver(app, reading(vehicleId));
+    const row = await waitFor(() => finalEventRow(db, eventId), { what: "poison event to be dead-lettered" });
+    expect(row).toMatchObject({ status: "DEAD_LETTERED", error_reason: "PROCESSING_FAILED", attempts: 4 });
+    expect(String(row.error_message)).toContain("injected fault");
+    const attempts = await db.query("SELECT result FROM processing_attempt WHERE event_id = $1 ORDER BY id", [eventId]);
+    expect(attempts.rows.map((r) => r.result)).toEqual(["error", "error", "error", "error", "dead_lettered"]);
+    expect(await db.query("SELECT 1 FROM vehicle WHERE vehicle_id = $1", [vehicleId]).then((r) => r.rowCount)).toBe(0);
+  });
+});
+
+describe("the app SIGKILLed mid-run", () => {
+  let database: TestDatabase;
+  let db: pg.Pool;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = testPool(database.url);
+    await installFaultTriggers(db);
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await database?.drop();
+  });
+
+  it("finishes the interrupted event after a restart", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "smartcar-kill-"));
+    const env = { EXECUTOR_LEASE_MS: "2000" };
+    const vehicleId = `slow${randomUUID().slice(0, 8)}`;
+    // The first attempt sleeps inside its transaction long enough to be killed mid-run.
+    await planFault(db, vehicleId, 0, 1_500);
+    const first = await startApp({ databaseUrl: database.url, dataDir, env });
+    const eventId = await deliver(first, reading(vehicleId));
+    await waitFor(
+      async () => {
+        const active = await db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()");
+        return (active.rowCount ?? 0) > 0 ? true : undefined;
+      },
+      { what: "the run to be inside its transaction" },
+    );
+    await first.kill();
+    expect(await eventRow(db, eventId)).toMatchObject({ status: "PENDING" });
+
+    const second = await startApp({ databaseUrl: database.url, dataDir, env });
+    try {
+      const row = await waitFor(() => finalEventRow(db, eventId), { timeoutMs: 30_000, what: "the interrupted event to finish after restart" });
+      expect(row).toMatchObject({ status: "PROCESSED", outcome: "APPLIED" });
+      const state = await db.query("SELECT body FROM vehicle_signal WHERE vehicle_id = $1", [vehicleId]);
+      expect(state.rows[0]?.body).toMatchObject({ value: 50 });
+    } finally {
+      await second.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the database stopped during deliveries", () => {
+  it("answers 503 fast while it is down, and processes every acknowledged event once it returns", async () => {
+    const pgDir = mkdtempSync(path.join(os.tmpdir(), "smartcar-outage-pg-"));
+    const port = await freePort();
+    let server = await ensureEmbeddedPostgres({ dataDir: pgDir, port });
+    await applyMigrations(server.url);
+    // A run cut off by the outage cannot record its own failure; its lease expiring is what
+    // hands it back, so the lease is scaled down like Smartcar's retry delays.
+    const app = await startApp({ databaseUrl: server.url, env: { EXECUTOR_LEASE_MS: "2000" } });
+    const db = testPool(server.url);
+    try {
+      const vehicleId = `outage${randomUUID().slice(0, 8)}`;
+      const before = [await deliver(app, reading(vehicleId, 10)), await deliver(app, reading(vehicleId, 11))];
+
+      await db.end();
+      await server.stop();
+      const during = Array.from({ length: 4 }, (_, i) => reading(vehicleId, 20 + i));
+      for (const body of during) {
+        const started = Date.now();
+        const res = await postWebhook(app.url, body);
+        expect(res.status).toBe(503);
+        expect(await res.json()).toMatchObject({ error: { code: "STORAGE_UNAVAILABLE" } });
+        // Smartcar gives up on an answer after 15 s; a dead database must not hold the request.
+        expect(Date.now() - started).toBeLessThan(5_000);
+      }
+
+      server = await ensureEmbeddedPostgres({ dataDir: pgDir, port });
+      // Smartcar's retries of the refused deliveries, once storage is back.
+      const retried = await waitFor(
+        async () => {
+          const res = await postWebhook(app.url, during[0] ?? "");
+          return res.status === 200 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, what: "the receiver to accept again" },
+      );
+      expect(retried).toBe(true);
+      const after = [];
+      for (const body of during) after.push(await deliver(app, body));
+
+      const check = testPool(server.url);
+      try {
+        for (const eventId of [...before, ...after]) {
+          const row = await waitFor(() => finalEventRow(check, eventId), { timeoutMs: 30_000, what: `event ${eventId}` });
+          expect(row.status).toBe("PROCESSED");
+        }
+      } finally {
+        await check.end();
+      }
+      // Connections dropped mid-query are errors to handle, never a process-level exception.
+      expect(app.output()).not.toContain("uncaughtException");
+    } finally {
+      await app.stop();
+      await server.stop();
+      rmSync(pgDir, { recursive: true, force: true });
+    }
+  });
+});
