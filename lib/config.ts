@@ -33,7 +33,9 @@ const envSchema = z.object({
   QUARANTINE_HOURS: positiveInt(72),
   ERROR_DEDUP_WINDOW_SECONDS: positiveInt(300),
   DISPATCH_TIMEOUT_MS: positiveInt(5_000),
-  EXECUTOR_CONCURRENCY: positiveInt(8),
+  SWEEP_UNDISPATCHED_AFTER_SECONDS: positiveInt(30),
+  SWEEP_STUCK_AFTER_SECONDS: positiveInt(900),
+  EXECUTOR_CONCURRENCY: positiveInt(5),
   EXECUTOR_LEASE_MS: positiveInt(30_000),
   EXECUTOR_BACKOFF_BASE_MS: positiveInt(10_000),
   METRICS_TOKEN: optionalString,
@@ -45,7 +47,7 @@ export type Env = z.infer<typeof envSchema>;
 
 export type QueueMode = "embedded" | "inngest" | "inngest-dev";
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { errorMessage } from "@/lib/db/error-code";
 import { DEFAULT_MIGRATIONS_DIR, ensureLockfile, readMigrations, readSchema, writeMigration } from "@/lib/db/migrations-dir";
-import { NO_FILTERS, withSchemaEngine } from "@/lib/db/schema-engine";
+import { engineErrorMessage, NO_FILTERS, withSchemaEngine } from "@/lib/db/schema-engine";
 
 export interface MigrationPaths {
   schemaPath?: string;
@@ -26,7 +25,7 @@ export async function applyMigrations(url: string, paths: MigrationPaths = {}): 
         const result = await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS });
         return { applied: result.appliedMigrationNames };
       } catch (error) {
-        throw new Error(`Applying migrations from ${migrations.baseDir} failed: ${errorMessage(error)}`, { cause: error });
+        throw new Error(`Applying migrations from ${migrations.baseDir} failed: ${engineErrorMessage(error)}`, { cause: error });
       }
     }),
   );
@@ -68,14 +67,18 @@ export async function diffSchemaAgainstMigrations(url: string, paths: MigrationP
   }
   return withScratchDatabase(url, (scratchUrl) =>
     withSchemaEngine(scratchUrl, schema, async (engine) => {
-      const result = await engine.diff({
-        from: { tag: "migrations", ...migrations },
-        to: { tag: "schemaDatamodel", files: [schema] },
-        script: true,
-        // Asks for exit code 2 when the diff is not empty.
-        exitCode: true,
-        filters: NO_FILTERS,
-      });
+      const result = await engine
+        .diff({
+          from: { tag: "migrations", ...migrations },
+          to: { tag: "schemaDatamodel", files: [schema] },
+          script: true,
+          // Asks for exit code 2 when the diff is not empty.
+          exitCode: true,
+          filters: NO_FILTERS,
+        })
+        .catch((error: unknown) => {
+          throw new Error(`Comparing ${schema.path} with the migrations in ${migrations.baseDir} failed: ${engineErrorMessage(error)}`, { cause: error });
+        });
       const inSync = result.exitCode === 0;
       return { inSync, sql: inSync ? "" : (result.stdout ?? "") };
     }),

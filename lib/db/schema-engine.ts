@@ -2,6 +2,7 @@ import type { SchemaContainer, SchemaEngine, SchemaFilter } from "@prisma/schema
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { CharColumnClient, charColumnAdapterFactory } from "@/lib/db/char-column-adapter";
+import { errorMessage } from "@/lib/db/error-code";
 import { loadEngineBindings, whileEngineOpen } from "@/lib/db/schema-engine-wasm";
 
 export const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
@@ -13,7 +14,7 @@ export const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] 
  */
 export async function withSchemaEngine<T>(url: string, schema: SchemaContainer, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const bindings = await loadEngineBindings();
-  const pool = new pg.Pool({ connectionString: url, Client: CharColumnClient, max: 2, application_name: "smartcar-schema-engine" });
+  const pool = new pg.Pool({ connectionString: url, Client: CharColumnClient, application_name: "smartcar-schema-engine" });
   // An idle connection dropped by the server must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   try {
@@ -30,4 +31,9 @@ export async function withSchemaEngine<T>(url: string, schema: SchemaContainer, 
   } finally {
     await pool.end();
   }
+}
+
+/** An engine error's message without the tracing spans it appends ("   0: sql_schema_connector::…"). */
+export function engineErrorMessage(error: unknown): string {
+  return (errorMessage(error).split(/\n\s+0: /)[0] ?? "").trim();
 }

@@ -49,8 +49,9 @@ export async function receiveDelivery(request: Request): Promise<ReceiveOutcome>
     if (!isValidChallenge(envelope.challenge)) {
       return rejected("INVALID_CHALLENGE", 400, "The VERIFY challenge must match ^[A-Za-z0-9-]{1,128}$.");
     }
-    const current = tokens.find((t) => t.slot === "current") ?? tokens[0];
-    if (!current) return rejected("TOKEN_NOT_CONFIGURED", 503, "No Smartcar management token is configured on this receiver.");
+    // A VERIFY proves the current token: a receiver left with only the previous one must not pass.
+    const current = tokens.find((t) => t.slot === "current");
+    if (!current) return rejected("TOKEN_NOT_CONFIGURED", 503, "SMARTCAR_MANAGEMENT_TOKEN is not set: only the current token answers VERIFY.");
     return { kind: "challenge", challenge: hashChallenge(current.token, envelope.challenge) };
   }
 
@@ -63,6 +64,7 @@ export async function receiveDelivery(request: Request): Promise<ReceiveOutcome>
     return rejected(verified.reason, 401, message);
   }
   metrics().signatureVerified.inc({ slot: verified.slot });
+  logger.info({ slot: verified.slot, bodyBytes: rawBody.byteLength }, "signature.verified");
 
   // 6–7. Signed but unusable: kept with its body so an operator can see what was sent.
   if (!parsed.ok || !envelope) {

@@ -10,8 +10,6 @@ export interface SweepOptions {
   batchSize: number;
 }
 
-export const DEFAULT_SWEEP: SweepOptions = { undispatchedAfterSeconds: 30, stuckAfterSeconds: 900, batchSize: 500 };
-
 // Picks a batch and bumps its sweep counter in one statement; SKIP LOCKED lets two instances
 // sweep at once without sending the same event twice in one round.
 const PICK_SQL = `
@@ -29,7 +27,7 @@ FROM picked WHERE e.event_id = picked.event_id
 RETURNING e.event_id, e.vehicle_id, e.sweeps`;
 
 /** Re-dispatches undispatched or stuck events with `<eventId>:sweep:<n>` ids. */
-export async function sweepEvents(options: SweepOptions = DEFAULT_SWEEP): Promise<{ redispatched: number; failed: number }> {
+export async function sweepEvents(options: SweepOptions): Promise<{ redispatched: number; failed: number }> {
   const picked = await pool().query<{ event_id: string; vehicle_id: string | null; sweeps: number }>({
     name: "sweep-pick",
     text: PICK_SQL,

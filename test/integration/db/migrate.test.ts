@@ -87,6 +87,21 @@ describe("applyMigrations", () => {
     expect(count?.n).toBe((await migrationFolders()).length);
   });
 
+  it("stops at a failing migration, reports the database's error and records it as failed", async () => {
+    const url = await freshDatabase();
+    const { schemaPath, migrationsDir } = await tempCopyOfPrismaDir();
+    const broken = "29990101000000_broken";
+    await mkdir(path.join(migrationsDir, broken));
+    await writeFile(path.join(migrationsDir, broken, "migration.sql"), 'ALTER TABLE "no_such_table" ADD COLUMN x int;\n');
+
+    const failure = applyMigrations(url, { schemaPath, migrationsDir });
+
+    await expect(failure).rejects.toThrow(/failed: .*no_such_table/s);
+    await expect(failure).rejects.not.toThrow(/\n\s+0: /);
+    const recorded = await query<{ migration_name: string; finished: boolean }>(url, "SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name");
+    expect(recorded.at(-1)).toEqual({ migration_name: broken, finished: false });
+  });
+
   it("serialises concurrent runs: both succeed and each migration is applied once", async () => {
     const url = await freshDatabase();
 

@@ -169,3 +169,36 @@ describe("the database stopped during deliveries", () => {
     }
   });
 });
+
+describe("a dispatch that fails after the acknowledgement", () => {
+  it("is re-dispatched by the cron sweep and processed", async () => {
+    const database = await createTestDatabase();
+    const db = testPool(database.url);
+    // The queue refuses the first dispatch of this vehicle's events (as an unreachable Inngest
+    // event API would); the sweep's re-dispatch, with its own id, goes through.
+    await db.query(`
+CREATE FUNCTION test_refuse_dispatch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.event->'data'->>'vehicleId' LIKE 'nodispatch%' AND NEW.event_key NOT LIKE '%:sweep:%' THEN
+    RAISE EXCEPTION 'queue unavailable';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER test_refuse_dispatch BEFORE INSERT ON executor_run FOR EACH ROW EXECUTE FUNCTION test_refuse_dispatch();`);
+    const app = await startApp({ databaseUrl: database.url, env: { SWEEP_UNDISPATCHED_AFTER_SECONDS: "1" } });
+    try {
+      const eventId = await deliver(app, reading(`nodispatch${randomUUID().slice(0, 8)}`));
+      await waitFor(() => (app.output().includes('"msg":"dispatch.failed"') ? true : undefined), { what: "the first dispatch to fail" });
+      expect(await eventRow(db, eventId)).toMatchObject({ status: "PENDING", dispatched_at: null });
+      // The sweep runs every minute.
+      const row = await waitFor(() => finalEventRow(db, eventId), { timeoutMs: 75_000, intervalMs: 250, what: "the sweep to recover the event" });
+      expect(row).toMatchObject({ status: "PROCESSED", outcome: "APPLIED", sweeps: 1 });
+      const runs = await db.query("SELECT event_key FROM executor_run WHERE event->'data'->>'eventId' = $1", [eventId]);
+      expect(runs.rows.map((r) => r.event_key)).toEqual([`smartcar-monitor-process-smartcar-event:${eventId}:sweep:1`]);
+    } finally {
+      await app.stop();
+      await db.end();
+      await database.drop();
+    }
+  }, 120_000);
+});
