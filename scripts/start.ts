@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const migrations = await applyMigrations(database.url);
   logger.info({ applied: migrations.applied }, "startup.migrations");
 
-  if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+  if (!existsSync(path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     logger.info("no production build found: running next build");
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);

@@ -42,6 +42,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     SMARTCAR_MANAGEMENT_TOKEN_PREVIOUS: TEST_PREVIOUS_TOKEN,
     EXECUTOR_BACKOFF_BASE_MS: "20",
     LOG_LEVEL: "info",
+    NEXT_DIST_DIR: process.env.NEXT_DIST_DIR,
   };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
