@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { startApp, type RunningApp } from "../../helpers/app";
+import { useAppWithDatabase } from "../../helpers/app-with-database";
 import { eventRow, finalEventRow, testPool } from "../../helpers/db-client";
 import { vehicleState } from "../../helpers/events";
 import { installFaultTriggers, planFault } from "../../helpers/faults";
@@ -25,44 +26,29 @@ const reading = (vehicleId: string, value = 50) =>
   vehicleState(vehicleId, [{ code: "tractionbattery-stateofcharge", value, unit: "percent", oemUpdatedAt: Date.now() }]);
 
 describe("processing failures", () => {
-  let database: TestDatabase;
-  let app: RunningApp;
-  let db: pg.Pool;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = testPool(database.url);
-    await installFaultTriggers(db);
-    app = await startApp({ databaseUrl: database.url });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.end();
-    await database?.drop();
-  });
+  const suite = useAppWithDatabase({ prepare: installFaultTriggers });
 
   it("retries a failing run and succeeds once the fault clears", async () => {
     const vehicleId = `flaky${randomUUID().slice(0, 8)}`;
-    await planFault(db, vehicleId, 2);
-    const eventId = await deliver(app, reading(vehicleId));
-    const row = await waitFor(() => finalEventRow(db, eventId), { what: "flaky event to finish" });
+    await planFault(suite.db, vehicleId, 2);
+    const eventId = await deliver(suite.app, reading(vehicleId));
+    const row = await waitFor(() => finalEventRow(suite.db, eventId), { what: "flaky event to finish" });
     expect(row).toMatchObject({ status: "PROCESSED", outcome: "APPLIED", attempts: 3, error_reason: null });
-    const attempts = await db.query("SELECT result, error FROM processing_attempt WHERE event_id = $1 ORDER BY id", [eventId]);
+    const attempts = await suite.db.query("SELECT result, error FROM processing_attempt WHERE event_id = $1 ORDER BY id", [eventId]);
     expect(attempts.rows.map((r) => r.result)).toEqual(["error", "error", "ok"]);
     expect(attempts.rows[0]?.error).toContain("injected fault");
   });
 
   it("dead-letters an event whose every attempt fails, with reason, message and attempt count", async () => {
     const vehicleId = `poison${randomUUID().slice(0, 8)}`;
-    await planFault(db, vehicleId, 1_000);
-    const eventId = await deliver(app, reading(vehicleId));
-    const row = await waitFor(() => finalEventRow(db, eventId), { what: "poison event to be dead-lettered" });
+    await planFault(suite.db, vehicleId, 1_000);
+    const eventId = await deliver(suite.app, reading(vehicleId));
+    const row = await waitFor(() => finalEventRow(suite.db, eventId), { what: "poison event to be dead-lettered" });
     expect(row).toMatchObject({ status: "DEAD_LETTERED", error_reason: "PROCESSING_FAILED", attempts: 4 });
     expect(String(row.error_message)).toContain("injected fault");
-    const attempts = await db.query("SELECT result FROM processing_attempt WHERE event_id = $1 ORDER BY id", [eventId]);
+    const attempts = await suite.db.query("SELECT result FROM processing_attempt WHERE event_id = $1 ORDER BY id", [eventId]);
     expect(attempts.rows.map((r) => r.result)).toEqual(["error", "error", "error", "error", "dead_lettered"]);
-    expect(await db.query("SELECT 1 FROM vehicle WHERE vehicle_id = $1", [vehicleId]).then((r) => r.rowCount)).toBe(0);
+    expect(await suite.db.query("SELECT 1 FROM vehicle WHERE vehicle_id = $1", [vehicleId]).then((r) => r.rowCount)).toBe(0);
   });
 });
 

@@ -1,33 +1,17 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type RunningApp } from "../../helpers/app";
-import { finalEventRow, testPool } from "../../helpers/db-client";
+import { describe, expect, it } from "vitest";
+import { useAppWithDatabase } from "../../helpers/app-with-database";
+import { finalEventRow } from "../../helpers/db-client";
 import { vehicleState } from "../../helpers/events";
 import { fixtureBytes, postWebhook } from "../../helpers/smartcar";
-import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
 import { waitFor } from "../../helpers/wait-for";
 
 // Events go in through the real receiver and come out through the embedded executor driving the
 // real Inngest serve() handler; assertions read Postgres.
-let database: TestDatabase;
-let app: RunningApp;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = testPool(database.url);
-  app = await startApp({ databaseUrl: database.url });
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-  await database?.drop();
-});
+const suite = useAppWithDatabase();
 
 async function deliver(body: Buffer | string): Promise<string> {
-  const res = await postWebhook(app.url, body);
+  const res = await postWebhook(suite.app.url, body);
   expect(res.status).toBe(200);
   const json = (await res.json()) as { eventId: string };
   return json.eventId;
@@ -35,11 +19,11 @@ async function deliver(body: Buffer | string): Promise<string> {
 
 async function deliverAndSettle(body: Buffer | string): Promise<Record<string, unknown>> {
   const eventId = await deliver(body);
-  return waitFor(() => finalEventRow(db, eventId), { what: `event ${eventId} to finish` });
+  return waitFor(() => finalEventRow(suite.db, eventId), { what: `event ${eventId} to finish` });
 }
 
 async function signal(vehicleId: string, code: string): Promise<Record<string, unknown> | undefined> {
-  const result = await db.query("SELECT * FROM vehicle_signal WHERE vehicle_id = $1 AND code = $2", [vehicleId, code]);
+  const result = await suite.db.query("SELECT * FROM vehicle_signal WHERE vehicle_id = $1 AND code = $2", [vehicleId, code]);
   return result.rows[0];
 }
 
@@ -66,10 +50,10 @@ describe("the fixture sequence of the main vehicle (fixtures README)", () => {
     expect(await signal(TESLA, "location-isathome")).toMatchObject({ status: "UNSUPPORTED", error_type: "COMPATIBILITY", error_code: "VEHICLE_NOT_CAPABLE" });
     expect(await signal(TESLA, "charge-chargetimers")).toMatchObject({ status: "ERROR", error_type: "SERVER", error_code: "INTERNAL", body: null });
 
-    const vehicle = await db.query("SELECT * FROM vehicle WHERE vehicle_id = $1", [TESLA]);
+    const vehicle = await suite.db.query("SELECT * FROM vehicle WHERE vehicle_id = $1", [TESLA]);
     expect(vehicle.rows[0]).toMatchObject({ make: "TESLA", model: "Model 3", year: 2021, needs_reauth: true });
 
-    const conditions = await db.query("SELECT type, code, state, signals FROM vehicle_condition WHERE vehicle_id = $1 ORDER BY type, code", [TESLA]);
+    const conditions = await suite.db.query("SELECT type, code, state, signals FROM vehicle_condition WHERE vehicle_id = $1 ORDER BY type, code", [TESLA]);
     expect(conditions.rows).toEqual([
       { type: "COMPATIBILITY", code: "VEHICLE_NOT_CAPABLE", state: "ERROR", signals: ["location-isathome"] },
       { type: "PERMISSION", code: "", state: "ERROR", signals: ["vehicleidentification-nickname"] },
@@ -77,7 +61,7 @@ describe("the fixture sequence of the main vehicle (fixtures README)", () => {
     ]);
 
     // History keeps both readings of the state of charge, the older one included.
-    const history = await db.query("SELECT value FROM signal_reading WHERE vehicle_id = $1 AND code = 'tractionbattery-stateofcharge' ORDER BY at", [TESLA]);
+    const history = await suite.db.query("SELECT value FROM signal_reading WHERE vehicle_id = $1 AND code = 'tractionbattery-stateofcharge' ORDER BY at", [TESLA]);
     expect(history.rows.map((r) => r.value)).toEqual([64, 78, 81]);
   });
 });
@@ -91,20 +75,20 @@ describe("the other fixtures", () => {
 
   it("applies spelling variants of VEHICLE_ERROR and flags the vehicle for re-authentication", async () => {
     await deliverAndSettle(fixtureBytes("variants.vehicle-error.json"));
-    const conditions = await db.query("SELECT type, code, state, signals FROM vehicle_condition WHERE vehicle_id = $1 ORDER BY type", [VW]);
+    const conditions = await suite.db.query("SELECT type, code, state, signals FROM vehicle_condition WHERE vehicle_id = $1 ORDER BY type", [VW]);
     expect(conditions.rows).toEqual([
       { type: "CONNECTED_SERVICES_ACCOUNT", code: "SUBSCRIPTION", state: "ERROR", signals: [] },
       { type: "PERMISSION", code: "", state: "ERROR", signals: ["charge-ischarging"] },
       { type: "UPSTREAM", code: "NO_RESPONSE", state: "ERROR", signals: [] },
     ]);
-    const vehicle = await db.query("SELECT needs_reauth FROM vehicle WHERE vehicle_id = $1", [VW]);
+    const vehicle = await suite.db.query("SELECT needs_reauth FROM vehicle WHERE vehicle_id = $1", [VW]);
     expect(vehicle.rows[0]?.needs_reauth).toBe(true);
   });
 
   it("keeps needsReauth when a FIRST_DELIVERY is older than the error, in the real-traffic shape", async () => {
     const row = await deliverAndSettle(fixtureBytes("vehicle-state.first-delivery.real-shape.json"));
     expect(row).toMatchObject({ status: "PROCESSED", outcome: "APPLIED", signals_applied: 14 });
-    const vehicle = await db.query("SELECT needs_reauth FROM vehicle WHERE vehicle_id = $1", [VW]);
+    const vehicle = await suite.db.query("SELECT needs_reauth FROM vehicle WHERE vehicle_id = $1", [VW]);
     expect(vehicle.rows[0]?.needs_reauth).toBe(true);
   });
 
@@ -119,17 +103,17 @@ describe("the other fixtures", () => {
       meta: { deliveryId: randomUUID(), deliveredAt: t - 60_000, mode: "LIVE" },
     });
     await deliverAndSettle(error);
-    expect((await db.query("SELECT needs_reauth FROM vehicle WHERE vehicle_id = $1", [vehicleId])).rows[0]?.needs_reauth).toBe(true);
+    expect((await suite.db.query("SELECT needs_reauth FROM vehicle WHERE vehicle_id = $1", [vehicleId])).rows[0]?.needs_reauth).toBe(true);
     const firstDelivery = JSON.parse(vehicleState(vehicleId, [{ code: "odometer-traveleddistance", value: 10, oemUpdatedAt: t }], { deliveredAt: t }));
     firstDelivery.data.triggers = [{ code: "FIRST_DELIVERY" }];
     await deliverAndSettle(JSON.stringify(firstDelivery));
-    expect((await db.query("SELECT needs_reauth FROM vehicle WHERE vehicle_id = $1", [vehicleId])).rows[0]?.needs_reauth).toBe(false);
+    expect((await suite.db.query("SELECT needs_reauth FROM vehicle WHERE vehicle_id = $1", [vehicleId])).rows[0]?.needs_reauth).toBe(false);
   });
 
   it("applies all 173 signals of the largest real payload", async () => {
     const row = await deliverAndSettle(fixtureBytes("vehicle-state.large.json"));
     expect(row).toMatchObject({ status: "PROCESSED", outcome: "APPLIED" });
-    const stored = await db.query<{ n: string }>("SELECT count(*) AS n FROM vehicle_signal WHERE event_id = $1", [row.event_id]);
+    const stored = await suite.db.query<{ n: string }>("SELECT count(*) AS n FROM vehicle_signal WHERE event_id = $1", [row.event_id]);
     expect(Number(row.signals_applied) + Number(row.signals_failed)).toBe(173);
     expect(Number(stored.rows[0]?.n)).toBe(173);
   });
@@ -204,7 +188,7 @@ describe("ordering per signal", () => {
       });
     await deliverAndSettle(report("RESOLVED", t));
     await deliverAndSettle(report("ERROR", t - 30_000));
-    const condition = await db.query("SELECT state FROM vehicle_condition WHERE vehicle_id = $1", [vehicleId]);
+    const condition = await suite.db.query("SELECT state FROM vehicle_condition WHERE vehicle_id = $1", [vehicleId]);
     expect(condition.rows[0]?.state).toBe("RESOLVED");
   });
 
