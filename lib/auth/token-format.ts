@@ -24,7 +24,12 @@ export function isApiTokenFormat(value: string): boolean {
 }
 
 /** The token of an `Authorization: Bearer sct_…` header; null when absent or not token-shaped. */
+/** The credential of an `Authorization: Bearer <value>` header, whatever its format. */
+export function bearerValue(header: string | null): string | null {
+  return header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1] ?? null;
+}
+
 export function bearerToken(header: string | null): string | null {
-  const token = header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1];
+  const token = bearerValue(header);
   return token && isApiTokenFormat(token) ? token : null;
 }

@@ -1,4 +1,6 @@
 import { Counter, Histogram, Registry } from "prom-client";
+import { pool } from "@/lib/db/pool";
+import { registerLiveGauges } from "@/lib/observability/live-gauges";
 
 // One registry per process, on globalThis because Next can load this module from several bundles
 // (route handlers, instrumentation) and two registries would each see half of the traffic.
@@ -16,6 +18,7 @@ const globalForMetrics = globalThis as unknown as { smartcarMetrics?: Metrics };
 
 function createMetrics(): Metrics {
   const registry = new Registry();
+  registerLiveGauges(registry, pool);
   return {
     registry,
     deliveries: new Counter({

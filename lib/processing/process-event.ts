@@ -103,6 +103,7 @@ INSERT INTO processing_attempt (event_id, attempt, run_id, finished_at, result, 
 VALUES ($1, $6, $7, now(), 'ok', $2)`,
     values: [eventId, applied.outcome, applied.applied, applied.stale, applied.failed, run.attempt + 1, run.runId],
   });
+  metrics().processingLag.observe((Date.now() - row.received_at.getTime()) / 1000);
   return applied;
 }
 
