@@ -15,6 +15,7 @@ import {
 } from "@/lib/processing/persist-state";
 import { needsReauthType, planEvent, type Plan } from "@/lib/processing/plan";
 import { normaliseEvent } from "@/lib/smartcar/normalise";
+import { recordDeadLettered, recordProcessed } from "@/lib/stats/processing-stats";
 
 export type ProcessOutcome = "APPLIED" | "ALL_STALE" | "TEST_NOT_APPLIED" | "IGNORED_EVENT_TYPE" | "DUPLICATE_ERROR";
 
@@ -56,9 +57,9 @@ export async function processStoredEvent(eventId: string, run: RunInfo): Promise
   let broken: Error | undefined;
   try {
     await client.query("BEGIN");
-    const result = await processInTransaction(client, eventId, run);
+    const { result, eventType, vehicleId } = await processInTransaction(client, eventId, run);
     await client.query("COMMIT");
-    report(eventId, result);
+    report(eventId, result, { eventType, vehicleId });
     return result;
   } catch (error) {
     if (isUnavailableError(error) && error instanceof Error) broken = error;
@@ -72,7 +73,13 @@ export async function processStoredEvent(eventId: string, run: RunInfo): Promise
   }
 }
 
-async function processInTransaction(db: pg.PoolClient, eventId: string, run: RunInfo): Promise<ProcessResult> {
+interface TransactionResult {
+  result: ProcessResult;
+  eventType: string | null;
+  vehicleId: string | null;
+}
+
+async function processInTransaction(db: pg.PoolClient, eventId: string, run: RunInfo): Promise<TransactionResult> {
   const found = await db.query<StoredEventRow>({
     name: "lock-event",
     text: `SELECT event_type, raw_body, status, coalesce(first_delivered_at, received_at) AS event_at, received_at
@@ -80,16 +87,18 @@ async function processInTransaction(db: pg.PoolClient, eventId: string, run: Run
     values: [eventId],
   });
   const row = found.rows[0];
-  if (!row) return { status: "SKIPPED", why: "NOT_FOUND" };
-  if (row.status === "PROCESSED" || row.status === "DEAD_LETTERED") return { status: "SKIPPED", why: "ALREADY_FINAL" };
+  if (!row) return { result: { status: "SKIPPED", why: "NOT_FOUND" }, eventType: null, vehicleId: null };
+  const about = { eventType: row.event_type, vehicleId: null };
+  if (row.status === "PROCESSED" || row.status === "DEAD_LETTERED") return { result: { status: "SKIPPED", why: "ALREADY_FINAL" }, ...about };
   if (row.raw_body === null) {
-    return deadLetter(db, eventId, run, "PAYLOAD_PURGED", "The raw payload was purged by retention; nothing to apply.");
+    return { result: await deadLetter(db, eventId, run, "PAYLOAD_PURGED", "The raw payload was purged by retention; nothing to apply."), ...about };
   }
 
   const normalised = normaliseEvent(JSON.parse(row.raw_body));
+  const context = { eventType: row.event_type, vehicleId: normalised.vehicleId };
   const plan = planEvent({ ...normalised, eventType: row.event_type }, { eventAt: row.event_at, applyTestEvents: env().APPLY_TEST_EVENTS });
   const applied = await applyPlan(db, eventId, row, plan);
-  if (applied.status === "DEAD_LETTERED") return deadLetter(db, eventId, run, applied.reason, applied.message);
+  if (applied.status === "DEAD_LETTERED") return { result: await deadLetter(db, eventId, run, applied.reason, applied.message), ...context };
 
   await db.query({
     name: "mark-processed",
@@ -103,8 +112,9 @@ INSERT INTO processing_attempt (event_id, attempt, run_id, finished_at, result, 
 VALUES ($1, $6, $7, now(), 'ok', $2)`,
     values: [eventId, applied.outcome, applied.applied, applied.stale, applied.failed, run.attempt + 1, run.runId],
   });
+  await recordProcessed(db, { eventId, receivedAt: row.received_at, plan, outcome: applied.outcome });
   metrics().processingLag.observe((Date.now() - row.received_at.getTime()) / 1000);
-  return applied;
+  return { result: applied, ...context };
 }
 
 type Applied =
@@ -178,6 +188,7 @@ RETURNING event_id`,
   });
   const changed = (result.rowCount ?? 0) > 0;
   if (changed) {
+    await recordDeadLettered(db, info.reason);
     metrics().deadLetters.inc();
     logger.warn({ eventId, reason: info.reason, attempt: info.attempt }, "event.dead_lettered");
   }
@@ -201,11 +212,11 @@ SELECT event_id, $2, $4, now(), 'error', $3, $5 FROM e`,
   });
 }
 
-function report(eventId: string, result: ProcessResult): void {
+function report(eventId: string, result: ProcessResult, context: { eventType: string | null; vehicleId: string | null }): void {
   if (result.status === "PROCESSED") {
     metrics().eventsProcessed.inc({ outcome: result.outcome });
-    logger.info({ eventId, outcome: result.outcome, applied: result.applied, stale: result.stale, failed: result.failed }, "processing.completed");
+    logger.info({ eventId, ...context, outcome: result.outcome, applied: result.applied, stale: result.stale, failed: result.failed }, "processing.completed");
   } else if (result.status === "SKIPPED") {
-    logger.info({ eventId, why: result.why }, "processing.skipped");
+    logger.info({ eventId, ...context, why: result.why }, "processing.skipped");
   }
 }
