@@ -9,6 +9,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { resolveDatabase } from "@/lib/db/resolve";
 import { logger } from "@/lib/observability/logger";
 import { generateAuthSecret, readOrCreateSecret } from "@/lib/runtime/local-secrets";
+import { ensureInitialAdmin } from "@/lib/auth/initial-admin";
 
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   logger.info({ database: database.mode, queue: queueMode }, "startup.modes");
   const migrations = await applyMigrations(database.url);
   logger.info({ applied: migrations.applied }, "startup.migrations");
+  await ensureInitialAdmin({ databaseUrl: database.url, dataDir, env: process.env });
 
   if (!existsSync(path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     logger.info("no production build found: running next build");

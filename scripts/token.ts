@@ -1,12 +1,10 @@
 // npm run token -- create --name <name> --role viewer|support|admin | list | revoke <name>
 // API tokens for /api/v1 (API.md §8). The new token is the LAST line on stdout, so scripts can
 // take it with `| tail -n 1`; everything else a user needs to read goes to stderr or before it.
-import { parseArgs } from "node:util";
+// Creating and revoking are audited with the OS user as the actor.
 import { roleSchema, ROLES, type Role } from "@/lib/auth/roles";
 import { tokenNameSchema } from "@/lib/auth/token-format";
-import { parseEnv } from "@/lib/config";
-import { errorCode, errorMessage } from "@/lib/db/error-code";
-import { resolveDatabase } from "@/lib/db/resolve";
+import { formatTable, iso, parseArgsOrUsage, runCli, UsageError, type CliResult } from "./lib/cli";
 
 const USAGE = `Usage:
   npm run token -- create --name <name> --role ${ROLES.join("|")}
@@ -15,10 +13,8 @@ const USAGE = `Usage:
 
 type Command = { kind: "create"; name: string; role: Role } | { kind: "list" } | { kind: "revoke"; name: string };
 
-class UsageError extends Error {}
-
 function parseCommand(argv: string[]): Command {
-  const { values, positionals } = parseArgsOrUsage(argv);
+  const { values, positionals } = parseArgsOrUsage(argv, { name: { type: "string" }, role: { type: "string" } });
   const [verb, ...rest] = positionals;
   switch (verb) {
     case "create": {
@@ -45,21 +41,13 @@ function parseCommand(argv: string[]): Command {
   }
 }
 
-function parseArgsOrUsage(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options: { name: { type: "string" }, role: { type: "string" } } });
-  } catch (err) {
-    throw new UsageError(errorMessage(err));
-  }
-}
-
-/** Runs the command; returns the stdout lines and the exit code. */
-async function run(command: Command): Promise<{ stdout: string[]; exitCode: number }> {
+async function run(command: Command): Promise<CliResult> {
   // Loaded only now: these modules read the configuration, which must see the resolved URL.
   const tokens = await import("@/lib/auth/api-tokens");
+  const { cliActor } = await import("@/lib/audit");
   switch (command.kind) {
     case "create": {
-      const created = await tokens.createApiToken(command);
+      const created = await tokens.createApiToken({ name: command.name, role: command.role, actor: cliActor() });
       process.stderr.write(`Created token "${created.name}" (${created.role}). Copy it now: it cannot be shown again.\n`);
       return { stdout: [created.token], exitCode: 0 };
     }
@@ -70,7 +58,7 @@ async function run(command: Command): Promise<{ stdout: string[]; exitCode: numb
       return { stdout: formatTable(["NAME", "ROLE", "CREATED", "LAST USED", "REVOKED"], table), exitCode: 0 };
     }
     case "revoke": {
-      const outcome = await tokens.revokeApiToken(command.name);
+      const outcome = await tokens.revokeApiToken(command.name, cliActor());
       if (outcome === "not_found") {
         process.stderr.write(`token: no token named "${command.name}"\n`);
         return { stdout: [], exitCode: 1 };
@@ -80,60 +68,4 @@ async function run(command: Command): Promise<{ stdout: string[]; exitCode: numb
   }
 }
 
-function iso(date: Date | null): string {
-  return date ? date.toISOString() : "-";
-}
-
-function formatTable(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
-}
-
-async function main(): Promise<number> {
-  let command: Command;
-  try {
-    command = parseCommand(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`token: ${err.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-
-  // The same database the app uses: DATABASE_URL, else the embedded Postgres (reused when running).
-  const database = await resolveDatabase(parseEnv());
-  process.env.DATABASE_URL = database.url;
-  let result: { stdout: string[]; exitCode: number };
-  try {
-    // The CLI may be the first thing run on a fresh checkout, before the app ever migrated the
-    // embedded database. An external database's schema belongs to the deployment, not to a CLI.
-    if (database.mode === "embedded") await (await import("@/lib/db/migrate")).applyMigrations(database.url);
-    result = await run(command);
-  } catch (err) {
-    process.stderr.write(`token: ${describeFailure(err)}\n`);
-    result = { stdout: [], exitCode: 1 };
-  } finally {
-    const { closePool } = await import("@/lib/db/pool");
-    await closePool();
-    await database.stop();
-  }
-  // Printed after the database has stopped, so no log line can follow the token.
-  for (const line of result.stdout) process.stdout.write(`${line}\n`);
-  return result.exitCode;
-}
-
-// Prisma's messages open with the call site and source excerpt; the cause is the last line.
-function describeFailure(err: unknown): string {
-  const cause = errorMessage(err).trim().split("\n").at(-1) ?? "";
-  if (errorCode(err) === "P2021") return `${cause} Apply the migrations first: \`npm run db:migrate\` (or start the app once).`;
-  return cause;
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`token: ${errorMessage(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli({ name: "token", usage: USAGE, parse: parseCommand, run });

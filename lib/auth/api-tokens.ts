@@ -1,11 +1,14 @@
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
+import { recordAudit, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit";
 import { roleSchema, type Role } from "@/lib/auth/roles";
 import { bearerToken, generateApiToken, hashApiToken, tokenNameSchema } from "@/lib/auth/token-format";
 
 // API tokens (API.md §8), owner of the api_token table. The plaintext is returned once by
 // createApiToken and otherwise exists only as its sha256: never in a log line or the database.
+// Creating and revoking commit together with their audit entry; the actor defaults to the
+// system (fixtures), while the CLI and the admin page name who acted.
 
 // lastUsedAt is for humans ("used 3 min ago"): writing it on every request would turn each
 // authenticated read into a write.
@@ -35,14 +38,18 @@ export interface ApiTokenSummary {
 
 export type RevokeOutcome = "revoked" | "already_revoked" | "not_found";
 
-export async function createApiToken(input: { name: string; role: Role }): Promise<CreatedApiToken> {
+export async function createApiToken(input: { name: string; role: Role; actor?: AuditActor }): Promise<CreatedApiToken> {
   const name = tokenNameSchema.safeParse(input.name);
   if (!name.success) throw new AppError("INVALID_BODY", name.error.issues[0]?.message ?? "invalid token name");
   const token = generateApiToken();
   try {
-    const row = await prisma().apiToken.create({
-      data: { name: name.data, role: input.role, tokenHash: hashApiToken(token) },
-      select: { name: true, createdAt: true },
+    const row = await prisma().$transaction(async (tx) => {
+      const created = await tx.apiToken.create({
+        data: { name: name.data, role: input.role, tokenHash: hashApiToken(token) },
+        select: { name: true, createdAt: true },
+      });
+      await recordAudit({ actor: input.actor ?? SYSTEM_ACTOR, action: "token.created", targetType: "api_token", targetId: created.name, details: { role: input.role } }, tx);
+      return created;
     });
     return { name: row.name, role: input.role, createdAt: row.createdAt, token };
   } catch (err) {
@@ -61,9 +68,13 @@ export async function listApiTokens(): Promise<ApiTokenSummary[]> {
   return rows.map((row) => ({ ...row, role: parseRole(row.role) ?? "unknown" }));
 }
 
-export async function revokeApiToken(name: string): Promise<RevokeOutcome> {
-  const { count } = await prisma().apiToken.updateMany({ where: { name, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (count > 0) return "revoked";
+export async function revokeApiToken(name: string, actor: AuditActor = SYSTEM_ACTOR): Promise<RevokeOutcome> {
+  const revoked = await prisma().$transaction(async (tx) => {
+    const { count } = await tx.apiToken.updateMany({ where: { name, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count > 0) await recordAudit({ actor, action: "token.revoked", targetType: "api_token", targetId: name }, tx);
+    return count > 0;
+  });
+  if (revoked) return "revoked";
   const existing = await prisma().apiToken.findUnique({ where: { name }, select: { name: true } });
   return existing ? "already_revoked" : "not_found";
 }
