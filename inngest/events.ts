@@ -5,3 +5,10 @@ export interface SmartcarEventReceivedData {
   eventId: string;
   vehicleId: string | null;
 }
+
+// A bulk re-drive job (POST /api/v1/redrive) to run: its event ids are fixed in redrive_job.
+export const SMARTCAR_REDRIVE_REQUESTED = "smartcar/redrive.requested";
+
+export interface SmartcarRedriveRequestedData {
+  jobId: string;
+}

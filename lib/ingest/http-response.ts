@@ -1,5 +1,6 @@
 import type { ReceiveOutcome } from "@/lib/ingest/receive";
 import { metrics } from "@/lib/observability/metrics";
+import { recordReceipt } from "@/lib/stats/receiver-stats";
 
 /** Maps the receiver's outcome to HTTP (API.md §1) and counts it. The one exhaustive switch. */
 export function toHttpResponse(outcome: ReceiveOutcome, startedAt: number): Response {
@@ -8,6 +9,7 @@ export function toHttpResponse(outcome: ReceiveOutcome, startedAt: number): Resp
   const label = outcomeLabel(outcome);
   m.deliveries.inc({ outcome: label.outcome, reason: label.reason });
   m.receiveDuration.observe({ outcome: label.outcome }, (performance.now() - startedAt) / 1000);
+  recordReceipt(outcome, performance.now() - startedAt);
   return response;
 }
 

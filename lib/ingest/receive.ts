@@ -14,7 +14,7 @@ export type ReceiveOutcome =
   | { kind: "rejected"; reason: RejectionReason; status: 400 | 401 | 413 | 503; message: string }
   | { kind: "challenge"; challenge: string }
   | { kind: "unavailable" }
-  | { kind: "stored"; duplicate: boolean; eventId: string; vehicleId: string | null; needsDispatch: boolean };
+  | { kind: "stored"; duplicate: boolean; eventId: string; eventType: string; vehicleId: string | null; needsDispatch: boolean };
 
 const breakerGlobal = globalThis as unknown as { smartcarStorageBreaker?: ReturnType<typeof createCircuitBreaker> };
 const storageBreaker = (breakerGlobal.smartcarStorageBreaker ??= createCircuitBreaker({ probeMs: 2_000 }));
@@ -102,7 +102,7 @@ export async function receiveDelivery(request: Request): Promise<ReceiveOutcome>
       { eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId, deliveryId: event.deliveryId, duplicate: stored.duplicate, slot: verified.slot },
       "webhook.received",
     );
-    return { kind: "stored", duplicate: stored.duplicate, eventId: event.eventId, vehicleId: event.vehicleId, needsDispatch: stored.needsDispatch };
+    return { kind: "stored", duplicate: stored.duplicate, eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId, needsDispatch: stored.needsDispatch };
   } catch (error) {
     if (isUnavailableError(error)) storageBreaker.failed();
     logger.error({ eventId: event.eventId, err: error }, "webhook.store_failed");

@@ -14,8 +14,8 @@ export interface VehicleHealthInput {
 }
 
 // A vehicle that reports every few minutes is not "silent" after ten: one hour is the floor.
-const MIN_SILENCE_SECONDS = 60 * 60;
-const SILENCE_GAP_FACTOR = 3;
+export const MIN_SILENCE_SECONDS = 60 * 60;
+export const SILENCE_GAP_FACTOR = 3;
 
 export function vehicleHealth(input: VehicleHealthInput): VehicleHealth {
   if (input.needsReauth) return "NEEDS_REAUTH";
