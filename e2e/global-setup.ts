@@ -38,6 +38,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw err;
   }
   process.env.E2E_BASE_URL = app.url;
+  // Specs that inject faults (redrive.spec.ts) reach the app's database directly.
+  process.env.E2E_DATABASE_URL = databaseUrl;
   return teardown;
 }
 
