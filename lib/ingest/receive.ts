@@ -4,7 +4,7 @@ import { isUnavailableError } from "@/lib/db/error-code";
 import { createCircuitBreaker } from "@/lib/ingest/circuit-breaker";
 import { readBodyCapped } from "@/lib/ingest/read-body";
 import { recordRejection, type RejectionReason } from "@/lib/ingest/rejections";
-import { storeDelivery } from "@/lib/ingest/store-event";
+import { deliveryFromEnvelope, storeDelivery } from "@/lib/ingest/store-event";
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import { parseJson, readEnvelope } from "@/lib/smartcar/envelope";
@@ -79,24 +79,9 @@ export async function receiveDelivery(request: Request): Promise<ReceiveOutcome>
 
   // 8–9. Store event + delivery in one statement; a failing database is answered fast.
   if (!storageBreaker.allow()) return { kind: "unavailable" };
-  const event =
-    envelope.kind === "legacy_v2"
-      ? { eventId: envelope.eventId, eventType: envelope.eventType, vehicleId: null, userId: null, mode: null, deliveryId: null, deliveredAt: null }
-      : envelope;
+  const event = deliveryFromEnvelope(envelope, rawBody, { tokenSlot: verified.slot, userAgent: request.headers.get("user-agent") });
   try {
-    const stored = await storeDelivery(pool(), {
-      eventId: event.eventId,
-      eventType: event.eventType,
-      vehicleId: event.vehicleId,
-      userId: event.userId,
-      mode: event.mode,
-      rawBody: new TextDecoder().decode(rawBody),
-      bodyBytes: rawBody.byteLength,
-      deliveryId: event.deliveryId,
-      deliveredAt: event.deliveredAt,
-      tokenSlot: verified.slot,
-      userAgent: request.headers.get("user-agent"),
-    });
+    const stored = await storeDelivery(pool(), event);
     storageBreaker.succeeded();
     logger.info(
       { eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId, deliveryId: event.deliveryId, duplicate: stored.duplicate, slot: verified.slot },

@@ -8,7 +8,7 @@ import { assertRole } from "@/lib/dal/authorize";
 import { rejectionIdSchema } from "@/lib/dal/rejections";
 import { AppError } from "@/lib/errors";
 import { dispatchStoredEvents } from "@/lib/ingest/dispatch";
-import { storeDelivery } from "@/lib/ingest/store-event";
+import { deliveryFromEnvelope, storeDelivery } from "@/lib/ingest/store-event";
 import { parseJson, readEnvelope } from "@/lib/smartcar/envelope";
 import { verifySignature } from "@/lib/smartcar/signature";
 
@@ -73,26 +73,10 @@ export async function releaseRejection(principal: Principal, rejectionId: string
       return { kind: "refused", error: new AppError("CONFLICT", "The body verifies now but is not a Smartcar event (no JSON object with an eventId).") };
     }
 
-    const event =
-      envelope.kind === "legacy_v2"
-        ? { eventId: envelope.eventId, eventType: envelope.eventType, vehicleId: null, userId: null, mode: null, deliveryId: null, deliveredAt: null }
-        : envelope;
+    const event = deliveryFromEnvelope(envelope, rawBody, { tokenSlot: verified.slot, userAgent: header("user-agent"), receivedAt: rejection.receivedAt });
     // Idempotent on eventId, so a transaction that fails after this line leaves at most an event
     // that a second release finds as a duplicate.
-    const stored = await storeDelivery(pool(), {
-      eventId: event.eventId,
-      eventType: event.eventType,
-      vehicleId: event.vehicleId,
-      userId: event.userId,
-      mode: event.mode,
-      rawBody: new TextDecoder().decode(rawBody),
-      bodyBytes: rawBody.byteLength,
-      deliveryId: event.deliveryId,
-      deliveredAt: event.deliveredAt,
-      tokenSlot: verified.slot,
-      userAgent: header("user-agent"),
-      receivedAt: rejection.receivedAt,
-    });
+    const stored = await storeDelivery(pool(), event);
     await tx.rejectedDelivery.update({ where: { id: rejection.id }, data: { releasedAt: new Date(), releasedEventId: event.eventId } });
     await audit(stored.duplicate ? "duplicate" : "accepted", { eventId: event.eventId });
     return { kind: "released", eventId: event.eventId, vehicleId: event.vehicleId, ...stored, receivedAt: rejection.receivedAt };

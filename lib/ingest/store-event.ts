@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { Envelope } from "@/lib/smartcar/types";
 
 export interface DeliveryToStore {
   eventId: string;
@@ -14,6 +15,32 @@ export interface DeliveryToStore {
   userAgent: string | null;
   /** Original receipt time (a released rejection keeps it); defaults to now. */
   receivedAt?: Date;
+}
+
+export type StorableEnvelope = Extract<Envelope, { kind: "event" } | { kind: "legacy_v2" }>;
+
+/** The row to store for a verified body; legacy v2 bodies carry none of the v4 fields. */
+export function deliveryFromEnvelope(
+  envelope: StorableEnvelope,
+  rawBody: Uint8Array,
+  delivery: { tokenSlot: "current" | "previous"; userAgent: string | null; receivedAt?: Date },
+): DeliveryToStore {
+  const fields =
+    envelope.kind === "legacy_v2"
+      ? { eventType: envelope.eventType, vehicleId: null, userId: null, mode: null, deliveryId: null, deliveredAt: null }
+      : envelope;
+  return {
+    eventId: envelope.eventId,
+    eventType: fields.eventType,
+    vehicleId: fields.vehicleId,
+    userId: fields.userId,
+    mode: fields.mode,
+    rawBody: new TextDecoder().decode(rawBody),
+    bodyBytes: rawBody.byteLength,
+    deliveryId: fields.deliveryId,
+    deliveredAt: fields.deliveredAt,
+    ...delivery,
+  };
 }
 
 export interface StoredDelivery {
