@@ -1,0 +1,81 @@
+// The results file (bench/results/<date>.json): its shape, and the issue's targets checked
+// against what was measured — reported as met or missed, never adjusted.
+import type { BenchConfig, BenchSizes } from "@/bench/config";
+import type { MachineInfo } from "@/bench/lib/machine";
+import type { PhaseMemory } from "@/bench/lib/memory-sampler";
+import type { DashboardResult } from "@/bench/phases/dashboard";
+import type { ProfileResult } from "@/bench/phases/profile";
+import type { ProcessingResult } from "@/bench/phases/processing";
+import type { ReceiverResult } from "@/bench/phases/receiver";
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface BenchResult {
+  run: {
+    startedAt: string;
+    finishedAt: string;
+    durationS: number;
+    mode: BenchConfig["mode"];
+    seed: string;
+    config: BenchSizes;
+    /** Seconds per build; null when the run reused existing builds. */
+    buildS: { product: number; baselineApp: number } | null;
+  };
+  machine: MachineInfo & {
+    /** Average cores used by processes outside the benchmark during each phase: high values mean noisy numbers. */
+    otherCpuCores: Record<string, number>;
+  };
+  receiver: ReceiverResult & { targets: TargetCheck[] };
+  processing: ProcessingResult & { targets: TargetCheck[] };
+  dashboard: DashboardResult;
+  /** Peak memory per phase: the app's next-server process, and PostgreSQL's processes summed. */
+  memory: { app: PhaseMemory; postgres: PhaseMemory };
+  /** Where the app's CPU time goes (--profile only). */
+  profile?: ProfileResult;
+}
+
+export const TOP_LEVEL_KEYS = ["run", "machine", "receiver", "processing", "dashboard", "memory"] as const;
+
+const pct = (ratio: number) => `${Math.round(ratio * 1000) / 10} %`;
+
+export function receiverTargets(receiver: ReceiverResult, machine: MachineInfo): TargetCheck[] {
+  const at300 = receiver.fixedRates.find((r) => r.rate === 300);
+  const syncCommit = machine.postgresSettings.synchronous_commit ?? "unknown";
+  const overridden = machine.settingOverrides.some((s) => s.startsWith("synchronous_commit="));
+  return [
+    { target: "receiver ≥ 90 % of (c) HMAC + insert", measured: pct(receiver.ratios.receiverOverIrreducible), met: receiver.ratios.receiverOverIrreducible >= 0.9 },
+    { target: "receiver ≥ 70 % of (b) bare Next route", measured: pct(receiver.ratios.receiverOverFramework), met: receiver.ratios.receiverOverFramework >= 0.7 },
+    at300
+      ? {
+          target: "p99 < 50 ms at 300/s",
+          measured: `${at300.load.latencyMs.p99} ms${at300.sustained ? "" : ` (rate not held: ${at300.load.throughput}/s)`}`,
+          met: at300.sustained && at300.load.latencyMs.p99 < 50,
+        }
+      : { target: "p99 < 50 ms at 300/s", measured: "not measured", met: false },
+    { target: "no 5xx while the database is healthy", measured: `${receiver.serverErrors} × 5xx`, met: receiver.serverErrors === 0 },
+    { target: "synchronous_commit stays on", measured: overridden ? `${syncCommit}, overridden per database/role` : syncCommit, met: syncCommit === "on" && !overridden },
+  ];
+}
+
+export function processingTargets(processing: ProcessingResult): TargetCheck[] {
+  const { burst } = processing;
+  return [
+    { target: `${burst.events}-event burst drained in < 60 s`, measured: `${burst.drainS} s`, met: burst.notProcessed === 0 && burst.drainS < 60 },
+    { target: "≥ 200 events/s sustained (burst)", measured: `${burst.eventsPerS} events/s`, met: burst.eventsPerS >= 200 },
+  ];
+}
+
+/** What is wrong with a parsed results file, if anything: the checks readers of latest.json rely on. */
+export function resultShapeErrors(value: unknown): string[] {
+  if (typeof value !== "object" || value === null) return ["not an object"];
+  const errors = TOP_LEVEL_KEYS.filter((key) => typeof Reflect.get(value, key) !== "object" || Reflect.get(value, key) === null).map((key) => `missing ${key}`);
+  const receiver: unknown = Reflect.get(value, "receiver");
+  if (typeof receiver === "object" && receiver !== null && !Array.isArray(Reflect.get(receiver, "targets"))) errors.push("receiver.targets is not a list");
+  const dashboard: unknown = Reflect.get(value, "dashboard");
+  if (typeof dashboard === "object" && dashboard !== null && !Array.isArray(Reflect.get(dashboard, "endpoints"))) errors.push("dashboard.endpoints is not a list");
+  return errors;
+}
