@@ -7,6 +7,8 @@ import { round, roundSummary, perSecondRates, summarize, type Summary } from "@/
 import { FeedCursor, type Feed } from "./feed";
 
 export interface LoadResult {
+  /** Deliveries taken from the feed: the first `sent` of it (some may be unanswered when a run is cut off). */
+  sent: number;
   requests: number;
   /** Responses by HTTP status. */
   status: Record<string, number>;
@@ -49,13 +51,14 @@ class Recorder {
   }
 
   /** `busyS`: the seconds the load was offered, when the run's wall time includes staggered starts. */
-  result(busyS?: number): LoadResult {
+  result(sent: number, busyS?: number): LoadResult {
     const finishedAt = performance.now();
     const elapsedS = (finishedAt - this.startedAt) / 1000;
     const ok = this.latencies.length;
     const rates = summarize(perSecondRates(this.completions, this.startedAt, finishedAt));
     const requests = [...this.status.values()].reduce((a, b) => a + b, 0) + this.errors;
     return {
+      sent,
       requests,
       status: Object.fromEntries([...this.status].map(([code, count]) => [String(code), count])),
       errors: this.errors,
@@ -83,14 +86,20 @@ function signedRequests(cursor: FeedCursor): autocannon.Options["requests"] {
   ];
 }
 
-/** Sends every delivery of the feed over `connections` connections, each as fast as answers come. */
-export async function closedLoop(target: Target): Promise<LoadResult> {
+/**
+ * Sends the feed over `connections` connections, each as fast as answers come, until the feed
+ * is used up or `maxSeconds` have passed: on a slow day a run is shorter, never longer.
+ */
+export async function closedLoop(target: Target & { maxSeconds?: number }): Promise<LoadResult> {
   const cursor = new FeedCursor(target.feed);
   const recorder = new Recorder();
-  await recorder.watch(
+  const instance = recorder.watch(
     autocannon({ url: target.url, connections: target.connections, amount: target.feed.deliveries.length, timeout: 30, requests: signedRequests(cursor) }),
   );
-  return recorder.result();
+  const timer = target.maxSeconds === undefined ? undefined : setTimeout(() => instance.stop(), target.maxSeconds * 1000);
+  await instance;
+  clearTimeout(timer);
+  return recorder.result(cursor.sent);
 }
 
 /**
@@ -113,7 +122,7 @@ export async function paced(target: Target & { rate: number; durationS: number }
     );
   });
   await Promise.all(runs);
-  return recorder.result(target.durationS);
+  return recorder.result(cursor.sent, target.durationS);
 }
 
 /** Deliveries a paced run may need: its quota plus each connection's request in flight at the end. */

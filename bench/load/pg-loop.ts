@@ -31,7 +31,8 @@ function toStore(feed: Feed): DeliveryToStore[] {
   });
 }
 
-export async function pgLoop(options: { databaseUrl: string; feed: Feed; concurrency: number; poolSize: number }): Promise<LoadResult> {
+/** Stores the feed's deliveries until it is used up or `maxSeconds` have passed. */
+export async function pgLoop(options: { databaseUrl: string; feed: Feed; concurrency: number; poolSize: number; maxSeconds?: number }): Promise<LoadResult> {
   const rows = toStore(options.feed);
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize, application_name: "bench-pg-loop" });
   const latencies: number[] = [];
@@ -41,8 +42,9 @@ export async function pgLoop(options: { databaseUrl: string; feed: Feed; concurr
     // Open the pool's connections first: connecting is not what this baseline measures.
     await Promise.all(Array.from({ length: options.poolSize }, () => pool.query("SELECT 1")));
     const startedAt = performance.now();
+    const deadline = startedAt + (options.maxSeconds ?? Number.POSITIVE_INFINITY) * 1000;
     const worker = async () => {
-      for (let row = rows[next++]; row; row = rows[next++]) {
+      for (let row = rows[next++]; row && performance.now() < deadline; row = rows[next++]) {
         const sentAt = performance.now();
         await storeDelivery(pool, row);
         const doneAt = performance.now();
@@ -54,12 +56,14 @@ export async function pgLoop(options: { databaseUrl: string; feed: Feed; concurr
     const finishedAt = performance.now();
     const elapsedS = (finishedAt - startedAt) / 1000;
     const rates = summarize(perSecondRates(completions, startedAt, finishedAt));
+    const stored = latencies.length;
     return {
-      requests: rows.length,
-      status: { stored: rows.length },
+      sent: stored,
+      requests: stored,
+      status: { stored },
       errors: 0,
       elapsedS: round(elapsedS, 2),
-      throughput: round(rows.length / elapsedS, 1),
+      throughput: round(stored / elapsedS, 1),
       perSecond: { min: rates.min, p50: rates.p50, max: rates.max },
       latencyMs: roundSummary(summarize(latencies), 2),
     };

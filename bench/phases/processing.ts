@@ -3,19 +3,19 @@
 // (time to drain). Every event is new, so none is a duplicate the receiver would drop.
 import { eventTimes, summarizeProcessing, waitUntilFinal, type ProcessingRun } from "@/bench/lib/event-timings";
 import { closedLoop, paced, pacedFeedSize } from "@/bench/load/http-load";
-import { RECEIVER_PATH, type MeasuredLoad } from "./receiver";
+import { RECEIVER_PATH, type BacklogDrain, type MeasuredLoad } from "./receiver";
 import { eventIdsOf, feed, measure, type Harness } from "./harness";
 
 export interface ProcessingResult {
   /** The receiver phase's held-back backlog, released at once: processing alone, no receiving. */
-  backlogDrain: ProcessingRun;
+  backlogDrain: BacklogDrain;
   steady: ProcessingRun & { rate: number; seconds: number; load: MeasuredLoad };
   burst: ProcessingRun & { load: MeasuredLoad };
 }
 
 const DRAIN_TIMEOUT_MS = 600_000;
 
-export async function runProcessingPhase(h: Harness, backlogDrain: ProcessingRun): Promise<ProcessingResult> {
+export async function runProcessingPhase(h: Harness, backlogDrain: BacklogDrain): Promise<ProcessingResult> {
   const { config } = h;
   const url = `${h.app.url}${RECEIVER_PATH}`;
 

@@ -1,11 +1,13 @@
 // Phase 1, the receiver: its maximum sustained rate against three ceilings measured in the same
-// run with the same feed and concurrency — (a) the statement alone through pg, (b) a bare Next
+// run with the same feeds and concurrency — (a) the statement alone through pg, (b) a bare Next
 // POST route, (c) a Next route doing the HMAC check and the statement — then its latency at
-// fixed rates with processing running as in production.
+// fixed rates, on its own and with processing running as in production.
 import path from "node:path";
 import { BENCH_TOKEN } from "@/bench/lib/app";
 import { startBaselineApp } from "@/bench/lib/baseline-app";
+import type { RunningServer } from "@/bench/lib/server-process";
 import type { CpuUse } from "@/bench/lib/cpu-meter";
+import { costPerDelivery, dbCounters, STATS_SETTLE_MS, type DbCostPerDelivery } from "@/bench/lib/db-activity";
 import { eventTimes, summarizeProcessing, waitUntilFinal, type ProcessingRun } from "@/bench/lib/event-timings";
 import { holdProcessing, releaseProcessing } from "@/bench/lib/processing-gate";
 import { withClient } from "@/bench/lib/postgres";
@@ -22,27 +24,39 @@ export interface MeasuredLoad extends LoadResult {
   cpu: CpuUse;
 }
 
+/** A row of the max-throughput table: its best round, and every round's rate. */
+export interface BestOf extends MeasuredLoad {
+  rounds: number[];
+  /** Database work per 2xx answer in that round; null for (b), which stores nothing. */
+  db: DbCostPerDelivery | null;
+}
+
+interface RoundRun extends MeasuredLoad {
+  db: DbCostPerDelivery | null;
+}
+
 export interface FixedRateRun {
   rate: number;
+  processing: "live" | "held";
   /** Whether the rate was held: ≥ 97 % of it answered 2xx and nothing failed. */
   sustained: boolean;
   load: MeasuredLoad;
-  /** Receipt → PROCESSED of the events sent, with processing live. */
-  processingLagMs: Summary;
+  /** Receipt → PROCESSED of the events sent (processing live only). */
+  processingLagMs: Summary | null;
 }
 
 export interface ReceiverResult {
   connections: number;
   duplicateShare: number;
-  feed: { requests: number; events: number; bodyBytes: Summary; signalsPerEvent: number };
+  feed: { requestsPerRound: number; bodyBytes: Summary; signalsPerEvent: number };
   maxThroughput: {
-    storageCeiling: MeasuredLoad;
-    frameworkCeiling: MeasuredLoad;
-    irreducible: MeasuredLoad;
-    receiver: MeasuredLoad;
+    storageCeiling: BestOf;
+    frameworkCeiling: BestOf;
+    irreducible: BestOf;
+    receiver: BestOf;
   };
   ratios: { receiverOverIrreducible: number; receiverOverFramework: number };
-  /** What the receiver stored of the max-throughput feed: one event per eventId, one delivery per request. */
+  /** What the receiver stored of its warm-up feed (sent whole): one event per eventId, one delivery per request. */
   stored: { events: number; deliveries: number; expectedEvents: number; expectedDeliveries: number };
   fixedRates: FixedRateRun[];
   /** 5xx answers of the product over the whole phase (the database stayed up throughout). */
@@ -51,9 +65,16 @@ export interface ReceiverResult {
 
 export interface ReceiverPhase {
   receiver: ReceiverResult;
-  /** The receiver's max-throughput backlog, processed once released: processing on its own. */
-  backlogDrain: ProcessingRun;
+  /** Everything the receiver stored while processing was held back, processed once released: processing on its own. */
+  backlogDrain: BacklogDrain;
 }
+
+export interface BacklogDrain extends ProcessingRun {
+  /** Cores used while draining: whether processing is bound by the app's CPU or by waiting. */
+  cpu: CpuUse;
+}
+
+type Row = keyof ReceiverResult["maxThroughput"];
 
 async function measured(h: Harness, run: () => Promise<LoadResult>): Promise<MeasuredLoad> {
   const { result, cpu } = await measure(h, run);
@@ -61,101 +82,128 @@ async function measured(h: Harness, run: () => Promise<LoadResult>): Promise<Mea
 }
 
 function describe(label: string, load: LoadResult): string {
-  return `  ${label}: ${load.throughput}/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms`;
+  return `  ${label}: ${load.throughput}/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms (cores: ${"cpu" in load ? JSON.stringify(load.cpu) : "-"})`;
+}
+
+function bestOf(runs: RoundRun[]): BestOf {
+  const best = runs.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+  return { ...best, rounds: runs.map((r) => r.throughput) };
+}
+
+function count(load: LoadResult, classOf: (code: string) => boolean): number {
+  return Object.entries(load.status).reduce((n, [code, c]) => (classOf(code) ? n + c : n), 0);
 }
 
 export async function runReceiverPhase(h: Harness): Promise<ReceiverPhase> {
   const { config } = h;
-  const main = feed(h, "receiver-max", config.maxRequests);
-  const warmup = feed(h, "receiver-warmup", config.warmupRequests);
-  const maxThroughput = await ceilings(h, main, warmup);
-
-  h.note("receiver (processing held back, so only the receiver competes with the load generator)");
-  await withClient(h.db.url, holdProcessing);
   const url = `${h.app.url}${RECEIVER_PATH}`;
-  await closedLoop({ url, feed: feed(h, "receiver-warmup-product", config.warmupRequests), connections: config.connections });
-  const receiver = await measured(h, () => closedLoop({ url, feed: main, connections: config.connections }));
-  h.note(describe("receiver", receiver));
-  const stored = await storedCounts(h, main);
+  const baseline = await startBaselineApp({ databaseUrl: h.db.baselineUrls.bench_irreducible, token: BENCH_TOKEN, logFile: path.join(h.workDir, "baseline-app.log") });
+  h.teardown.add(() => baseline.stop());
 
-  h.note("processing the held-back backlog on its own");
-  const heldIds = await allEventIds(h);
-  const released = await withClient(h.db.url, releaseProcessing);
-  await waitUntilFinal(h.sql, heldIds, 600_000);
-  const backlogDrain = summarizeProcessing(await eventTimes(h.sql, heldIds), released.at);
-  h.note(`  ${released.runs} runs drained in ${backlogDrain.drainS} s (${backlogDrain.eventsPerS} events/s)`);
+  // Processing is held back while the receiver is measured on its own, as (b) and (c) are.
+  await withClient(h.db.url, holdProcessing);
+  const warm = await warmUp(h, baseline, url);
+  const stored = await storedCounts(h, warm);
+  const runs: Record<Row, RoundRun[]> = { storageCeiling: [], frameworkCeiling: [], irreducible: [], receiver: [] };
+  const feeds: Feed[] = [];
+  for (let r = 1; r <= config.rounds; r++) {
+    h.note(`round ${r} of ${config.rounds}: (a), (b), (c), receiver, ${config.roundSeconds} s each at most`);
+    const f = feed(h, `receiver-round-${r}`, config.roundRequests);
+    feeds.push(f);
+    for (const [row, load] of await oneRound(h, baseline, url, f)) runs[row].push(load);
+  }
+  await baseline.stop();
+  const first = feeds[0] as Feed;
 
   const fixedRates: FixedRateRun[] = [];
-  for (const rate of config.fixedRates) fixedRates.push(await fixedRate(h, rate));
+  for (const rate of config.fixedRatesHeld) fixedRates.push(await fixedRate(h, rate, "held"));
 
-  const all = [receiver, ...fixedRates.map((r) => r.load)];
+  h.note("processing everything held back, on its own");
+  const heldIds = await openEventIds(h);
+  const drained = await measure(h, async () => {
+    const released = await withClient(h.db.url, releaseProcessing);
+    await waitUntilFinal(h.sql, heldIds, 900_000);
+    return released;
+  });
+  const released = drained.result;
+  const backlogDrain = { ...summarizeProcessing(await eventTimes(h.sql, heldIds), released.at), cpu: drained.cpu };
+  h.note(`  ${released.runs} runs drained in ${backlogDrain.drainS} s (${backlogDrain.eventsPerS} events/s)`);
+
+  for (const rate of config.fixedRates) fixedRates.push(await fixedRate(h, rate, "live"));
+
+  const best = { storageCeiling: bestOf(runs.storageCeiling), frameworkCeiling: bestOf(runs.frameworkCeiling), irreducible: bestOf(runs.irreducible), receiver: bestOf(runs.receiver) };
+  const productLoads = [...runs.receiver, ...fixedRates.map((r) => r.load)];
   return {
     receiver: {
       connections: config.connections,
       duplicateShare: config.duplicateShare,
       feed: {
-        requests: main.deliveries.length,
-        events: main.uniqueEvents,
-        bodyBytes: roundSummary(summarize(main.deliveries.map((d) => d.body.byteLength)), 0),
-        signalsPerEvent: signalsPerEvent(main),
+        requestsPerRound: config.roundRequests,
+        bodyBytes: roundSummary(summarize(first.deliveries.map((d) => d.body.byteLength)), 0),
+        signalsPerEvent: signalsPerEvent(first),
       },
-      maxThroughput: { ...maxThroughput, receiver },
+      maxThroughput: best,
       ratios: {
-        receiverOverIrreducible: round(receiver.throughput / maxThroughput.irreducible.throughput, 3),
-        receiverOverFramework: round(receiver.throughput / maxThroughput.frameworkCeiling.throughput, 3),
+        receiverOverIrreducible: round(best.receiver.throughput / best.irreducible.throughput, 3),
+        receiverOverFramework: round(best.receiver.throughput / best.frameworkCeiling.throughput, 3),
       },
       stored,
       fixedRates,
-      serverErrors: all.reduce((n, load) => n + Object.entries(load.status).reduce((m, [code, count]) => (code.startsWith("5") ? m + count : m), 0), 0),
+      serverErrors: productLoads.reduce((n, load) => n + count(load, (code) => code.startsWith("5")), 0),
     },
     backlogDrain,
   };
 }
 
-/** (a), (b) and (c) with the receiver's own feed, each into a database of its own. */
-async function ceilings(h: Harness, main: Feed, warmup: Feed) {
+async function warmUp(h: Harness, baseline: RunningServer, url: string): Promise<Feed> {
   const { config } = h;
-  const pgLoopUrl = h.db.baselineUrls.bench_storage_ceiling;
-  const baselineUrl = h.db.baselineUrls.bench_irreducible;
-
-  h.note("(a) storage ceiling: the receiver's statement through pg, no HTTP");
-  await pgLoop({ databaseUrl: pgLoopUrl, feed: warmup, concurrency: config.connections, poolSize: 10 });
-  const storageCeiling = await measured(h, () => pgLoop({ databaseUrl: pgLoopUrl, feed: main, concurrency: config.connections, poolSize: 10 }));
-  h.note(describe("(a)", storageCeiling));
-
-  const baseline = await startBaselineApp({ databaseUrl: baselineUrl, token: BENCH_TOKEN, logFile: path.join(h.workDir, "baseline-app.log") });
-  h.teardown.add(() => baseline.stop());
-  h.cpuGroups.baseline = () => [baseline.pid];
-  try {
-    const bare = `${baseline.url}/api/bare`;
-    const irreducibleUrl = `${baseline.url}/api/hmac-insert`;
-    await closedLoop({ url: bare, feed: warmup, connections: config.connections });
-    await closedLoop({ url: irreducibleUrl, feed: warmup, connections: config.connections });
-    h.note("(b) framework ceiling: a bare Next POST route");
-    const frameworkCeiling = await measured(h, () => closedLoop({ url: bare, feed: main, connections: config.connections }));
-    h.note(describe("(b)", frameworkCeiling));
-    h.note("(c) irreducible work: HMAC check + the statement in a bare Next route");
-    const irreducible = await measured(h, () => closedLoop({ url: irreducibleUrl, feed: main, connections: config.connections }));
-    h.note(describe("(c)", irreducible));
-    return { storageCeiling, frameworkCeiling, irreducible };
-  } finally {
-    delete h.cpuGroups.baseline;
-    await baseline.stop();
-  }
+  h.note("warming up (a), (b), (c) and the receiver");
+  const warm = feed(h, "receiver-warmup", config.warmupRequests);
+  await pgLoop({ databaseUrl: h.db.baselineUrls.bench_storage_ceiling, feed: warm, concurrency: config.connections, poolSize: 10 });
+  await closedLoop({ url: `${baseline.url}/api/bare`, feed: warm, connections: config.connections });
+  await closedLoop({ url: `${baseline.url}/api/hmac-insert`, feed: warm, connections: config.connections });
+  await closedLoop({ url, feed: warm, connections: config.connections });
+  return warm;
 }
 
-async function fixedRate(h: Harness, rate: number): Promise<FixedRateRun> {
+/** One feed through the four rows in turn; (a) and (c) store into their own copies of the database. */
+async function oneRound(h: Harness, baseline: RunningServer, url: string, f: Feed): Promise<[Row, RoundRun][]> {
+  const { connections, roundSeconds: maxSeconds } = h.config;
+  const rows: [Row, string, string | null, () => Promise<LoadResult>][] = [
+    ["storageCeiling", "(a) the statement through pg", "bench_storage_ceiling", () => pgLoop({ databaseUrl: h.db.baselineUrls.bench_storage_ceiling, feed: f, concurrency: connections, poolSize: 10, maxSeconds })],
+    ["frameworkCeiling", "(b) bare Next route", null, () => closedLoop({ url: `${baseline.url}/api/bare`, feed: f, connections, maxSeconds })],
+    ["irreducible", "(c) HMAC + statement in Next", "bench_irreducible", () => closedLoop({ url: `${baseline.url}/api/hmac-insert`, feed: f, connections, maxSeconds })],
+    ["receiver", "receiver", new URL(h.db.url).pathname.slice(1), () => closedLoop({ url, feed: f, connections, maxSeconds })],
+  ];
+  const results: [Row, RoundRun][] = [];
+  h.cpuGroups.baseline = () => [baseline.serverPid];
+  try {
+    for (const [row, label, database, run] of rows) {
+      const before = database ? await dbCounters(h.sql, database) : null;
+      const load = await measured(h, run);
+      const ok = count(load, (code) => code.startsWith("2")) + (load.status.stored ?? 0);
+      const db = before && database ? costPerDelivery(before, await dbCounters(h.sql, database, STATS_SETTLE_MS), ok) : null;
+      h.note(`${describe(label, load)}${db ? `, per delivery: ${JSON.stringify(db)}` : ""}`);
+      results.push([row, { ...load, db }]);
+    }
+  } finally {
+    delete h.cpuGroups.baseline;
+  }
+  return results;
+}
+
+async function fixedRate(h: Harness, rate: number, processing: FixedRateRun["processing"]): Promise<FixedRateRun> {
   const { config } = h;
-  const f = feed(h, `receiver-rate-${rate}`, pacedFeedSize(rate, config.fixedRateSeconds, config.connections));
+  const f = feed(h, `receiver-rate-${rate}-${processing}`, pacedFeedSize(rate, config.fixedRateSeconds, config.connections));
   const url = `${h.app.url}${RECEIVER_PATH}`;
   const load = await measured(h, () => paced({ url, feed: f, connections: config.connections, rate, durationS: config.fixedRateSeconds }));
-  h.note(describe(`${rate}/s`, load));
+  h.note(describe(`${rate}/s, processing ${processing}`, load));
+  const sustained = load.throughput >= rate * 0.97 && count(load, (code) => code.startsWith("2")) === load.requests;
+  if (processing === "held") return { rate, processing, sustained, load, processingLagMs: null };
   // Settle before the next rate, so every run starts with an empty queue.
-  const ids = eventIdsOf(f, load.requests + config.connections);
-  await waitUntilFinal(h.sql, ids, 600_000);
-  const processing = summarizeProcessing(await eventTimes(h.sql, ids));
-  const ok = Object.entries(load.status).reduce((n, [code, count]) => (code.startsWith("2") ? n + count : n), 0);
-  return { rate, sustained: load.throughput >= rate * 0.97 && ok === load.requests, load, processingLagMs: processing.lagMs };
+  const ids = eventIdsOf(f, load.sent);
+  await waitUntilFinal(h.sql, ids, 900_000);
+  return { rate, processing, sustained, load, processingLagMs: summarizeProcessing(await eventTimes(h.sql, ids)).lagMs };
 }
 
 async function storedCounts(h: Harness, f: Feed): Promise<ReceiverResult["stored"]> {
@@ -168,7 +216,7 @@ async function storedCounts(h: Harness, f: Feed): Promise<ReceiverResult["stored
   return { events: rows[0]?.events ?? 0, deliveries: rows[0]?.deliveries ?? 0, expectedEvents: ids.length, expectedDeliveries: f.deliveries.length };
 }
 
-async function allEventIds(h: Harness): Promise<string[]> {
+async function openEventIds(h: Harness): Promise<string[]> {
   const { rows } = await h.sql.query<{ event_id: string }>("SELECT event_id FROM event WHERE status NOT IN ('PROCESSED', 'DEAD_LETTERED')");
   return rows.map((r) => r.event_id);
 }

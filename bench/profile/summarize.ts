@@ -76,7 +76,9 @@ class SourceMaps {
     const file = fileURLToPath(frame.url);
     const entry = this.load(file)?.findEntry(frame.lineNumber, frame.columnNumber);
     if (entry && "originalSource" in entry && entry.originalSource) {
-      return { fn, source: sourcePath(entry.originalSource, `${file}.map`), line: entry.originalLine + 1 };
+      // The original name, where the map has one: minified builds call receiveDelivery "y".
+      const name: unknown = Reflect.get(entry, "name");
+      return { fn: typeof name === "string" && name ? name : fn, source: sourcePath(entry.originalSource, `${file}.map`), line: entry.originalLine + 1 };
     }
     return { fn, source: repoPath(file), line: frame.lineNumber + 1 };
   }

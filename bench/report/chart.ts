@@ -13,7 +13,7 @@ export function chartFor(result: BenchResult): string {
   const max = receiver.maxThroughput;
   const panels: BarPanel[] = [
     {
-      title: `Receiver: max sustained deliveries/s (${receiver.connections} connections, same feed)`,
+      title: `Receiver: max sustained deliveries/s (${receiver.connections} connections, same feeds, best of ${run.config.rounds} rounds)`,
       unit: "/s",
       series: [{ name: "2xx per second", color: BLUE }],
       rows: [
@@ -25,7 +25,7 @@ export function chartFor(result: BenchResult): string {
       target: { value: 0.9 * max.irreducible.throughput, label: "90 % of (c)" },
     },
     {
-      title: "Receiver latency at fixed rates (processing live)",
+      title: "Receiver latency at fixed rates",
       unit: "ms",
       series: [
         { name: "p50", color: GREEN },
@@ -33,7 +33,7 @@ export function chartFor(result: BenchResult): string {
         { name: "p99", color: RED },
       ],
       rows: receiver.fixedRates.map((r) => ({
-        label: `${r.rate}/s${r.sustained ? "" : ` (held ${r.load.throughput}/s)`}`,
+        label: `${r.rate}/s, processing ${r.processing}${r.sustained ? "" : ` (only ${r.load.throughput}/s)`}`,
         values: [r.load.latencyMs.p50, r.load.latencyMs.p95, r.load.latencyMs.p99],
       })),
       target: { value: 50, label: "p99 target at 300/s" },

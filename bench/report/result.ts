@@ -6,7 +6,7 @@ import type { PhaseMemory } from "@/bench/lib/memory-sampler";
 import type { DashboardResult } from "@/bench/phases/dashboard";
 import type { ProfileResult } from "@/bench/phases/profile";
 import type { ProcessingResult } from "@/bench/phases/processing";
-import type { ReceiverResult } from "@/bench/phases/receiver";
+import type { FixedRateRun, ReceiverResult } from "@/bench/phases/receiver";
 
 export interface TargetCheck {
   target: string;
@@ -42,20 +42,25 @@ export const TOP_LEVEL_KEYS = ["run", "machine", "receiver", "processing", "dash
 
 const pct = (ratio: number) => `${Math.round(ratio * 1000) / 10} %`;
 
+function p99At300(receiver: ReceiverResult, processing: FixedRateRun["processing"], label: string): TargetCheck {
+  const run = receiver.fixedRates.find((r) => r.rate === 300 && r.processing === processing);
+  const target = `p99 < 50 ms at 300/s, ${label}`;
+  if (!run) return { target, measured: "not measured", met: false };
+  return {
+    target,
+    measured: `${run.load.latencyMs.p99} ms${run.sustained ? "" : ` (rate not held: ${run.load.throughput}/s)`}`,
+    met: run.sustained && run.load.latencyMs.p99 < 50,
+  };
+}
+
 export function receiverTargets(receiver: ReceiverResult, machine: MachineInfo): TargetCheck[] {
-  const at300 = receiver.fixedRates.find((r) => r.rate === 300);
   const syncCommit = machine.postgresSettings.synchronous_commit ?? "unknown";
   const overridden = machine.settingOverrides.some((s) => s.startsWith("synchronous_commit="));
   return [
     { target: "receiver ≥ 90 % of (c) HMAC + insert", measured: pct(receiver.ratios.receiverOverIrreducible), met: receiver.ratios.receiverOverIrreducible >= 0.9 },
     { target: "receiver ≥ 70 % of (b) bare Next route", measured: pct(receiver.ratios.receiverOverFramework), met: receiver.ratios.receiverOverFramework >= 0.7 },
-    at300
-      ? {
-          target: "p99 < 50 ms at 300/s",
-          measured: `${at300.load.latencyMs.p99} ms${at300.sustained ? "" : ` (rate not held: ${at300.load.throughput}/s)`}`,
-          met: at300.sustained && at300.load.latencyMs.p99 < 50,
-        }
-      : { target: "p99 < 50 ms at 300/s", measured: "not measured", met: false },
+    p99At300(receiver, "live", "processing live (as deployed)"),
+    p99At300(receiver, "held", "receiver alone (processing held back)"),
     { target: "no 5xx while the database is healthy", measured: `${receiver.serverErrors} × 5xx`, met: receiver.serverErrors === 0 },
     { target: "synchronous_commit stays on", measured: overridden ? `${syncCommit}, overridden per database/role` : syncCommit, met: syncCommit === "on" && !overridden },
   ];

@@ -8,9 +8,11 @@ import type { ProcessingResult } from "@/bench/phases/processing";
 const machine = { postgresSettings: { synchronous_commit: "on" }, settingOverrides: [] } as unknown as MachineInfo;
 
 function receiver(overrides: { irreducible: number; framework: number; p99At300: number; sustained?: boolean; serverErrors?: number }): ReceiverResult {
+  const at300 = (processing: string, p99: number) => ({ rate: 300, processing, sustained: overrides.sustained ?? true, load: { throughput: 300, latencyMs: { p99 } } });
   return {
     ratios: { receiverOverIrreducible: overrides.irreducible, receiverOverFramework: overrides.framework },
-    fixedRates: [{ rate: 300, sustained: overrides.sustained ?? true, load: { throughput: 300, latencyMs: { p99: overrides.p99At300 } } }],
+    // Alone, the receiver is always fast here: the live run decides.
+    fixedRates: [at300("live", overrides.p99At300), at300("held", 5)],
     serverErrors: overrides.serverErrors ?? 0,
   } as unknown as ReceiverResult;
 }
@@ -18,14 +20,22 @@ function receiver(overrides: { irreducible: number; framework: number; p99At300:
 describe("receiverTargets", () => {
   it("reports every target met when the numbers are", () => {
     const checks = receiverTargets(receiver({ irreducible: 0.93, framework: 0.71, p99At300: 31 }), machine);
-    expect(checks.map((c) => c.met)).toEqual([true, true, true, true, true]);
+    expect(checks.map((c) => c.met)).toEqual([true, true, true, true, true, true]);
     expect(checks[0]?.measured).toBe("93 %");
   });
 
   it("reports misses as misses, including a rate that was not held", () => {
     const checks = receiverTargets(receiver({ irreducible: 0.5, framework: 0.4, p99At300: 20, sustained: false, serverErrors: 3 }), machine);
-    expect(checks.map((c) => c.met)).toEqual([false, false, false, false, true]);
+    expect(checks.map((c) => c.met)).toEqual([false, false, false, false, false, true]);
     expect(checks[2]?.measured).toContain("rate not held");
+  });
+
+  it("judges the live and the held-back 300/s runs separately", () => {
+    const checks = receiverTargets(receiver({ irreducible: 1, framework: 1, p99At300: 80 }), machine);
+    expect(checks.slice(2, 4).map((c) => [c.target, c.met])).toEqual([
+      ["p99 < 50 ms at 300/s, processing live (as deployed)", false],
+      ["p99 < 50 ms at 300/s, receiver alone (processing held back)", true],
+    ]);
   });
 
   it("fails synchronous_commit when a database or role overrides it", () => {
