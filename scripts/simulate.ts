@@ -1,5 +1,7 @@
 // npm run simulate -- [options]: realistic, signed Smartcar traffic against a receiver; exits 0
 // only when every answer was the expected one (see scripts/simulate/options.ts for the options).
+import { writeFileSync } from "node:fs";
+import { acknowledgementLog } from "@/lib/simulator/report";
 import { runSimulation } from "@/lib/simulator/run";
 import { formatSummary, type Tally } from "@/lib/simulator/tally";
 import { parseCli, USAGE } from "./simulate/options";
@@ -14,9 +16,11 @@ async function main(): Promise<number> {
     process.stderr.write(`simulate: ${parsed.message}\n\n${USAGE}\n`);
     return 2;
   }
-  const { simulation, json, progress } = parsed.options;
+  const { simulation, json, progress, reportPath } = parsed.options;
   const live = process.stderr.isTTY === true || progress;
-  const summary = await runSimulation({ ...simulation, onProgress: live ? progressLine(process.stderr.isTTY === true) : undefined });
+  const log = reportPath === null ? null : { path: reportPath, ...acknowledgementLog() };
+  const summary = await runSimulation({ ...simulation, onProgress: live ? progressLine(process.stderr.isTTY === true) : undefined, onAcknowledged: log?.onAcknowledged });
+  if (log) writeFileSync(log.path, `${JSON.stringify(log.report(summary))}\n`);
   // The terminal's progress line is redrawn without a newline: end it before the summary.
   if (live && process.stderr.isTTY) process.stderr.write("\n");
   process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);

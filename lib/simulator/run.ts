@@ -21,6 +21,8 @@ export interface SimulationOptions {
   maxBodyBytes: number;
   timeoutMs?: number;
   onProgress?: (tally: Tally, waitingRetries: number) => void;
+  /** Once per event, at the first 200 that stored it (see sendTraffic). */
+  onAcknowledged?: (message: PlannedMessage) => void;
 }
 
 // Smartcar waits 15 s for an answer (CONTRACT.md §1).
@@ -42,6 +44,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Summary
     maxBodyBytes: options.maxBodyBytes,
     stopAt: duration === null ? undefined : startedAt + duration,
     onProgress: options.onProgress,
+    onAcknowledged: options.onAcknowledged,
   });
   return summarise(tally, {
     url: options.url,

@@ -21,6 +21,8 @@ export interface SendOptions {
   stopAt?: number;
   onProgress?: (tally: Tally, waitingRetries: number) => void;
   progressEveryMs?: number;
+  /** Called once per event, at the first 200 that stored it: what the receiver now owes processing. */
+  onAcknowledged?: (message: PlannedMessage) => void;
 }
 
 export interface SendResult {
@@ -49,6 +51,7 @@ export async function sendTraffic(options: SendOptions): Promise<SendResult> {
       const { answer, latencyMs } = await post(message, options).finally(() => slots.release());
       const expected = isExpected(expectation, answer, storedBefore);
       countAnswer(tally, { message, attempt, answer, expectation, expected, latencyMs });
+      if (answer.kind === "stored" && !storedBefore) options.onAcknowledged?.(message);
       storedBefore ||= answer.kind === "stored";
       if (!shouldRetry(message, attempt, answer, maxAttempts)) {
         if (answer.kind === "refused" || answer.kind === "failed") tally.lost += 1;

@@ -25,6 +25,8 @@ Sends signed, realistic Smartcar webhook traffic to a receiver and checks every 
   --run-id <text>          new run id = new events; same seed + run id = same events (default random)
   --retry-delays <s,s,s>   Smartcar's retry waits in seconds (default 25,50,100)
   --json                   print the summary as JSON on stdout
+  --report <file>          write the summary and every acknowledged event (eventId, type, vehicle,
+                           mode) as JSON, to check later that each one was processed
   --progress               live progress on stderr even when it is not a terminal
   --help
 
@@ -33,9 +35,11 @@ npm run demo). Oversize bodies are built to exceed WEBHOOK_MAX_BODY_BYTES (defau
 Exit code: 0 when every answer was the expected one, 1 when some were not, 2 on bad usage.`;
 
 export interface CliOptions {
-  simulation: Omit<SimulationOptions, "onProgress">;
+  simulation: Omit<SimulationOptions, "onProgress" | "onAcknowledged">;
   json: boolean;
   progress: boolean;
+  /** Where --report writes the acknowledged events; null without it. */
+  reportPath: string | null;
 }
 
 export type ParsedCli = { kind: "run"; options: CliOptions } | { kind: "help" } | { kind: "error"; message: string };
@@ -66,6 +70,7 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>)
       "run-id": { type: "string" },
       "retry-delays": { type: "string" },
       json: { type: "boolean" },
+      report: { type: "string" },
       progress: { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -94,6 +99,7 @@ function parse(argv: readonly string[], env: Record<string, string | undefined>)
       },
       json: values.json ?? false,
       progress: values.progress ?? false,
+      reportPath: values.report === undefined ? null : reportPath(values.report),
     },
   };
 }
@@ -102,6 +108,11 @@ function bound(values: { count?: string; duration?: string; span?: string }): Tr
   if (values.duration !== undefined) return { durationMs: durationMs("--duration", values.duration) };
   if (values.span !== undefined) return { spanMs: durationMs("--span", values.span) };
   return { count: positiveInteger("--count", values.count ?? "200") };
+}
+
+function reportPath(file: string): string {
+  if (file.trim() === "") throw new Error("--report wants a file name");
+  return path.resolve(file);
 }
 
 function managementToken(fromEnv: string | undefined, dataDir: string): string {

@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimulationReport } from "@/lib/simulator/report";
 import type { Summary } from "@/lib/simulator/tally";
 import { startApp, TEST_TOKEN, type RunningApp } from "../../helpers/app";
 import { testPool } from "../../helpers/db-client";
@@ -46,9 +49,17 @@ async function countRows(sql: string): Promise<number> {
 describe("npm run simulate -- --scenario mixed against the app", () => {
   it("gets the expected answer for every delivery, and the database holds exactly what it reports", { timeout: 120_000 }, async () => {
     const args = ["--url", `${app.url}/api/webhooks/smartcar`, "--scenario", "mixed", "--vehicles", "10", "--seed", "integration", "--run-id", "first", "--retry-delays", "0.02,0.04,0.08", "--json"];
-    const run = await simulate([...args, "--count", "200"]);
+    const reportDir = mkdtempSync(path.join(os.tmpdir(), "simulate-report-"));
+    const reportFile = path.join(reportDir, "report.json");
+    const run = await simulate([...args, "--count", "200", "--report", reportFile]);
     expect(run.stderr).toBe("");
     const summary = JSON.parse(run.stdout) as Summary;
+    const report = JSON.parse(readFileSync(reportFile, "utf8")) as SimulationReport;
+    rmSync(reportDir, { recursive: true, force: true });
+    expect(report.summary).toEqual(summary);
+    // The report names exactly the events the receiver stored.
+    const storedIds = await db.query<{ event_id: string }>("SELECT event_id FROM event");
+    expect(report.acknowledged.map((a) => a.eventId).sort()).toEqual(storedIds.rows.map((r) => r.event_id).sort());
     expect(summary.unexpectedSamples).toEqual([]);
     expect(run.code).toBe(0);
     expect(summary.messages).toBe(200);

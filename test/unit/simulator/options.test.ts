@@ -22,7 +22,7 @@ function error(argv: string[], environment: Record<string, string | undefined> =
 
 describe("simulate options", () => {
   it("defaults to 200 mixed messages from 10 vehicles to the local app, with Smartcar's retry delays", () => {
-    const { simulation, json, progress } = run([], { ...env, PORT: "3456" });
+    const { simulation, json, progress, reportPath } = run([], { ...env, PORT: "3456" });
     expect(simulation).toMatchObject({
       url: "http://127.0.0.1:3456/api/webhooks/smartcar",
       token: "env-token",
@@ -37,13 +37,14 @@ describe("simulate options", () => {
     });
     expect(simulation.runId).toMatch(/^[0-9a-f]{8}$/);
     expect(run([]).simulation.runId).not.toBe(simulation.runId);
-    expect({ json, progress }).toEqual({ json: false, progress: false });
+    expect({ json, progress, reportPath }).toEqual({ json: false, progress: false, reportPath: null });
   });
 
   it("reads every option", () => {
-    const { simulation, json, progress } = run([
+    const { simulation, json, progress, reportPath } = run([
       "--url", "http://[::1]:4000/hook", "--vehicles", "3", "--count", "50", "--rate", "12.5", "--concurrency", "2",
       "--scenario", "bad-signatures,oversize", "--seed", "s", "--run-id", "r", "--retry-delays", "0.025,0.05,0.1", "--json", "--progress",
+      "--report", "out/report.json",
     ], { ...env, WEBHOOK_MAX_BODY_BYTES: "1000" });
     expect(simulation).toMatchObject({
       url: "http://[::1]:4000/hook",
@@ -58,6 +59,7 @@ describe("simulate options", () => {
       maxBodyBytes: 1000,
     });
     expect({ json, progress }).toEqual({ json: true, progress: true });
+    expect(reportPath).toBe(path.resolve("out/report.json"));
   });
 
   it("takes a duration at a rate, or a span of fleet life, instead of a count", () => {
@@ -82,6 +84,7 @@ describe("simulate options", () => {
     expect(error(["--retry-delays", "25,x"])).toMatch(/--retry-delays/);
     expect(error(["--span", "soon"])).toMatch(/--span wants a time/);
     expect(error(["--bogus"])).toMatch(/bogus/);
+    expect(error(["--report", " "])).toMatch(/--report wants a file name/);
     expect(parseCli(["--help"], env)).toEqual({ kind: "help" });
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PlannedMessage } from "@/lib/simulator/plan";
+import { acknowledgementLog } from "@/lib/simulator/report";
 import { generateMessages } from "@/lib/simulator/run";
 import { sendTraffic, type SendOptions } from "@/lib/simulator/sender";
 import { summarise } from "@/lib/simulator/tally";
@@ -69,6 +70,24 @@ describe("sending to a receiver that answers by the book", () => {
     }
     expect(summary.retries).toBe(retried.reduce((sum, m) => sum + m.lostAcks, 0));
     expect(summary.duplicates).toBe(summary.retries);
+  });
+
+  it("reports each acknowledged event once, at its first 200, and never a refused one", async () => {
+    receiver = await startFakeReceiver({ token: TOKEN });
+    const messages = generateMessages({ seed: "sender", runId: "acked", vehicles: 6, count: 150, scenarios: ["mixed", "duplicates"] });
+    const log = acknowledgementLog();
+    const summary = await send(receiver, messages, { onAcknowledged: log.onAcknowledged });
+    const { acknowledged } = log.report(summary);
+    expect(acknowledged.map((a) => a.eventId).sort()).toEqual([...receiver.events].sort());
+    expect(acknowledged).toHaveLength(summary.stored.events);
+    const refused = messages.filter((m) => m.fault !== null || m.verify !== null).map((m) => m.eventId);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(acknowledged.filter((a) => refused.includes(a.eventId))).toEqual([]);
+    const byId = new Map(messages.map((m) => [m.eventId, m]));
+    for (const a of acknowledged) {
+      const m = byId.get(a.eventId);
+      expect(a).toEqual({ eventId: m?.eventId, eventType: m?.eventType, vehicleId: m?.vehicleId, mode: m?.mode });
+    }
   });
 
   it("keeps to the rate it is given", async () => {
