@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -7,6 +8,8 @@ import { env } from "@/lib/config";
 import { errorCode, errorMessage } from "@/lib/db/error-code";
 import { withFileLock } from "@/lib/db/file-lock";
 import {
+  socketDirectory,
+  socketFile,
   type ClusterPaths,
   clusterExists,
   clusterPaths,
@@ -60,7 +63,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions = {}): Pro
   const password = await requirePassword(paths);
   await ensureDatabase(serverUrl(password, port, "postgres"));
   return {
-    url: serverUrl(password, port, EMBEDDED_DATABASE),
+    url: appUrl(paths, password, port),
     startedHere: child !== undefined,
     stop: child ? () => stopPostmaster(child) : async () => undefined,
   };
@@ -168,6 +171,14 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+// The Unix socket when the running server has one (a server started by an older version may not).
+function appUrl(paths: ClusterPaths, password: string, port: number): string {
+  const url = new URL(serverUrl(password, port, EMBEDDED_DATABASE));
+  const directory = socketDirectory(paths, port);
+  if (directory !== undefined && existsSync(socketFile(directory, port))) url.searchParams.set("host", directory);
+  return url.toString();
 }
 
 function serverUrl(password: string, port: number, database: string): string {

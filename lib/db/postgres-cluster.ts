@@ -144,6 +144,22 @@ export async function livePostmaster(paths: ClusterPaths): Promise<PostmasterInf
   return undefined;
 }
 
+// sockaddr_un holds 107 bytes of path; a longer data directory gets TCP only.
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * Where the server also listens on a Unix socket: its own data directory (private to its OS
+ * user). The app talks to it there — a query over a local socket costs the app about a quarter
+ * less CPU than over TCP loopback — while CLIs and other tools keep 127.0.0.1:port.
+ */
+export function socketDirectory(paths: ClusterPaths, port: number): string | undefined {
+  return socketFile(paths.pgDir, port).length <= MAX_SOCKET_PATH ? paths.pgDir : undefined;
+}
+
+export function socketFile(directory: string, port: number): string {
+  return path.join(directory, `.s.PGSQL.${port}`);
+}
+
 /**
  * Starts the server in its own session with output to pg.log, so it outlives this process
  * (a launcher killed with SIGKILL, a Ctrl-C to the terminal's process group) and the next
@@ -155,7 +171,7 @@ export async function startPostmaster(paths: ClusterPaths, binaries: PostgresBin
   try {
     const child = spawn(
       binaries.postgres,
-      ["-D", paths.pgDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      ["-D", paths.pgDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDirectory(paths, port) ?? ""}`],
       { detached: true, stdio: ["ignore", log.fd, log.fd], env: serverEnv(), uid: user?.uid, gid: user?.gid },
     );
     const spawnError = await new Promise<Error | undefined>((resolve) => {

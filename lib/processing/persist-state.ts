@@ -6,41 +6,24 @@ import type { VehicleInfo } from "@/lib/smartcar/types";
 // condition, because two runs for one vehicle can interleave (Inngest's concurrency limit counts
 // steps, not runs) and late or replayed events must never roll state back.
 
-const MAX_RECENT_GAPS = 15;
+export const MAX_RECENT_GAPS = 15;
 
-export async function upsertVehicle(
-  db: pg.PoolClient,
-  v: { vehicleId: string; userId: string | null; vehicle: VehicleInfo; seenAt: Date },
-): Promise<void> {
-  await db.query({
-    name: "upsert-vehicle",
-    text: `
-INSERT INTO vehicle AS v (vehicle_id, user_id, make, model, year, last_seen_at, recent_gaps)
-VALUES ($1, $2, $3, $4, $5, $6, '{}')
-ON CONFLICT (vehicle_id) DO UPDATE SET
+/** The vehicle upsert's SET list (alias v): `maxGaps` is the parameter holding MAX_RECENT_GAPS. */
+export function vehicleUpdates(maxGaps: string): string {
+  return `
   user_id = coalesce(excluded.user_id, v.user_id),
   make = coalesce(excluded.make, v.make),
   model = coalesce(excluded.model, v.model),
   year = coalesce(excluded.year, v.year),
   recent_gaps = CASE
     WHEN v.last_seen_at IS NOT NULL AND excluded.last_seen_at > v.last_seen_at
-    THEN (v.recent_gaps || ceil(extract(epoch FROM excluded.last_seen_at - v.last_seen_at))::int)[greatest(1, cardinality(v.recent_gaps) + 2 - $7):]
+    THEN (v.recent_gaps || ceil(extract(epoch FROM excluded.last_seen_at - v.last_seen_at))::int)[greatest(1, cardinality(v.recent_gaps) + 2 - ${maxGaps}):]
     ELSE v.recent_gaps END,
-  last_seen_at = greatest(v.last_seen_at, excluded.last_seen_at)`,
-    values: [v.vehicleId, v.userId, v.vehicle.make, v.vehicle.model, v.vehicle.year, v.seenAt, MAX_RECENT_GAPS],
-  });
+  last_seen_at = greatest(v.last_seen_at, excluded.last_seen_at)`;
 }
 
-/** Upserts latest signal state; returns the codes whose write won (strictly newer). */
-export async function writeSignals(db: pg.PoolClient, vehicleId: string, eventId: string, writes: SignalWrite[]): Promise<Set<string>> {
-  if (writes.length === 0) return new Set();
-  const result = await db.query<{ code: string }>({
-    name: "write-signals",
-    text: `
-INSERT INTO vehicle_signal AS vs (vehicle_id, code, name, signal_group, status, body, unit, oem_updated_at, retrieved_at, key_at, key_tie, since, error_type, error_code, event_id)
-SELECT $1, s.code, s.name, s.grp, s.status::"SignalStatus", s.body::jsonb, s.unit, s.oem_updated_at, s.retrieved_at, s.key_at, s.key_tie, s.key_at, s.error_type, s.error_code, $2
-FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[])
-  AS s(code, name, grp, status, body, unit, error_type, error_code, oem_updated_at, retrieved_at, key_at, key_tie)
+/** The latest-signal upsert's conflict clause (alias vs): only a strictly newer write wins. */
+export const SIGNAL_UPSERT = `
 ON CONFLICT (vehicle_id, code) DO UPDATE SET
   name = coalesce(excluded.name, vs.name),
   signal_group = coalesce(excluded.signal_group, vs.signal_group),
@@ -61,47 +44,74 @@ ON CONFLICT (vehicle_id, code) DO UPDATE SET
   error_type = excluded.error_type,
   error_code = excluded.error_code,
   event_id = excluded.event_id
-WHERE (excluded.key_at, excluded.key_tie) > (vs.key_at, vs.key_tie)
-RETURNING code`,
-    values: [
-      vehicleId,
-      eventId,
-      writes.map((w) => w.code),
-      writes.map((w) => w.name),
-      writes.map((w) => w.group),
-      writes.map((w) => w.status),
-      writes.map((w) => (w.body === null || w.body === undefined ? null : JSON.stringify(w.body))),
-      writes.map((w) => w.unit),
-      writes.map((w) => w.errorType),
-      writes.map((w) => w.errorCode),
-      writes.map((w) => w.oemUpdatedAt),
-      writes.map((w) => w.retrievedAt),
-      writes.map((w) => w.keyAt),
-      writes.map((w) => w.keyTie),
-    ],
+WHERE (excluded.key_at, excluded.key_tie) > (vs.key_at, vs.key_tie)`;
+
+export async function upsertVehicle(
+  db: pg.PoolClient,
+  v: { vehicleId: string; userId: string | null; vehicle: VehicleInfo; seenAt: Date },
+): Promise<void> {
+  await db.query({
+    name: "upsert-vehicle",
+    text: `
+INSERT INTO vehicle AS v (vehicle_id, user_id, make, model, year, last_seen_at, recent_gaps)
+VALUES ($1, $2, $3, $4, $5, $6, '{}')
+ON CONFLICT (vehicle_id) DO UPDATE SET
+${vehicleUpdates("$7")}`,
+    values: [v.vehicleId, v.userId, v.vehicle.make, v.vehicle.model, v.vehicle.year, v.seenAt, MAX_RECENT_GAPS],
   });
-  return new Set(result.rows.map((r) => r.code));
 }
 
-/** History for charts: late readings land here too; a repeated reading adds nothing. */
-export async function writeHistory(db: pg.PoolClient, vehicleId: string, eventId: string, readings: SignalWrite[]): Promise<void> {
-  if (readings.length === 0) return;
-  await db.query({
-    name: "write-history",
-    text: `
-INSERT INTO signal_reading (vehicle_id, code, at, value, body, event_id)
-SELECT $1, r.code, r.at, r.value, CASE WHEN r.value IS NULL THEN r.body::jsonb END, $2
-FROM unnest($3::text[], $4::timestamptz[], $5::float8[], $6::text[]) AS r(code, at, value, body)
-ON CONFLICT (vehicle_id, code, at) DO NOTHING`,
-    values: [
-      vehicleId,
-      eventId,
-      readings.map((r) => r.code),
-      readings.map((r) => r.keyAt),
-      readings.map((r) => r.numericValue),
-      readings.map((r) => JSON.stringify(r.body ?? null)),
-    ],
+/**
+ * Signal writes travel as ONE JSON parameter with epoch-ms times: `pg`'s per-element array and
+ * Date serialisation was a measurable share of processing's CPU. Read back with SIGNAL_ROWS.
+ */
+export function signalsJson(writes: readonly SignalWrite[]): string {
+  const ms = (d: Date | null) => (d === null ? null : d.getTime());
+  return JSON.stringify(
+    writes.map((w) => ({
+      code: w.code,
+      name: w.name,
+      grp: w.group,
+      status: w.status,
+      body: w.body ?? null,
+      unit: w.unit,
+      error_type: w.errorType,
+      error_code: w.errorCode,
+      oem: ms(w.oemUpdatedAt),
+      ret: ms(w.retrievedAt),
+      key_at: w.keyAt.getTime(),
+      key_tie: w.keyTie.getTime(),
+      num: w.numericValue,
+    })),
+  );
+}
+
+/** The rows of a signalsJson parameter (`param` like "$2"). */
+export function signalRows(param: string): string {
+  return `jsonb_to_recordset(${param}::jsonb) AS s(
+    code text, name text, grp text, status text, body jsonb, unit text, error_type text, error_code text,
+    oem float8, ret float8, key_at float8, key_tie float8, num float8)`;
+}
+
+/** The latest-signal INSERT … SELECT column list for rows `s` of signalRows (`vehicleId`, `eventId`: parameters). */
+export function signalInsert(vehicleId: string, eventId: string): string {
+  return `INSERT INTO vehicle_signal AS vs (vehicle_id, code, name, signal_group, status, body, unit, oem_updated_at, retrieved_at, key_at, key_tie, since, error_type, error_code, event_id)
+SELECT ${vehicleId}, s.code, s.name, s.grp, s.status::"SignalStatus", s.body, s.unit, to_timestamp(s.oem / 1000.0), to_timestamp(s.ret / 1000.0),
+  to_timestamp(s.key_at / 1000.0), to_timestamp(s.key_tie / 1000.0), to_timestamp(s.key_at / 1000.0), s.error_type, s.error_code, ${eventId}`;
+}
+
+/** Upserts latest signal state; returns the codes whose write won (strictly newer). */
+export async function writeSignals(db: pg.PoolClient, vehicleId: string, eventId: string, writes: SignalWrite[]): Promise<Set<string>> {
+  if (writes.length === 0) return new Set();
+  const result = await db.query<{ code: string }>({
+    name: "write-signals",
+    text: `${signalInsert("$1", "$2")}
+FROM ${signalRows("$3")}
+${SIGNAL_UPSERT}
+RETURNING code`,
+    values: [vehicleId, eventId, signalsJson(writes)],
   });
+  return new Set(result.rows.map((r) => r.code));
 }
 
 /**
@@ -188,15 +198,6 @@ UPDATE vehicle v SET
   reauth_at = $2
 WHERE v.vehicle_id = $1 AND (v.reauth_at IS NULL OR v.reauth_at < $2)`,
     values: [vehicleId, eventAt, reauthTypes],
-  });
-}
-
-/** A FIRST_DELIVERY newer than the last re-auth change means the owner reconnected. */
-export async function clearNeedsReauthOnFirstDelivery(db: pg.PoolClient, vehicleId: string, eventAt: Date): Promise<void> {
-  await db.query({
-    name: "clear-needs-reauth",
-    text: "UPDATE vehicle SET needs_reauth = false, reauth_at = $2 WHERE vehicle_id = $1 AND (reauth_at IS NULL OR reauth_at < $2)",
-    values: [vehicleId, eventAt],
   });
 }
 

@@ -5,14 +5,13 @@ import { pool } from "@/lib/db/pool";
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import {
-  clearNeedsReauthOnFirstDelivery,
   isDuplicateErrorReport,
   refreshNeedsReauth,
   upsertVehicle,
   writeConditions,
-  writeHistory,
   writeSignals,
 } from "@/lib/processing/persist-state";
+import { applyStatePlan, type StatePlan } from "@/lib/processing/apply-state";
 import { needsReauthType, planEvent, type Plan } from "@/lib/processing/plan";
 import { normaliseEvent } from "@/lib/smartcar/normalise";
 import { recordDeadLettered, recordProcessed } from "@/lib/stats/processing-stats";
@@ -47,7 +46,42 @@ const REAUTH_TYPES = ["CONNECTED_SERVICES_ACCOUNT", "PERMISSION"];
  * the failed attempt is recorded first.
  */
 export async function processStoredEvent(eventId: string, run: RunInfo): Promise<ProcessResult> {
-  logger.info({ eventId, runId: run.runId, attempt: run.attempt }, "processing.started");
+  try {
+    const fast = await applyIfStateEvent(eventId, run);
+    if (fast) return fast;
+    return await processWithLock(eventId, run);
+  } catch (error) {
+    await recordFailedAttempt(eventId, run, error).catch((e: unknown) => logger.error({ eventId, err: e }, "processing.attempt_not_recorded"));
+    logger.error({ eventId, runId: run.runId, attempt: run.attempt, err: error }, "processing.failed");
+    throw error;
+  }
+}
+
+/**
+ * The hot path: a VEHICLE_STATE event is read without a lock and applied by one statement
+ * (lib/processing/apply-state.ts) that locks and re-checks the event itself. Anything else —
+ * errors, ignored and dead-lettered events, a final or purged event — returns null and takes
+ * the locked transaction below.
+ */
+async function applyIfStateEvent(eventId: string, run: RunInfo): Promise<ProcessResult | null> {
+  const found = await pool().query<StoredEventRow>({ name: "read-event", text: `${SELECT_EVENT} WHERE event_id = $1`, values: [eventId] });
+  const row = found.rows[0];
+  if (!row || row.raw_body === null || row.status === "PROCESSED" || row.status === "DEAD_LETTERED") return null;
+  const { plan, vehicleId } = planStored({ ...row, raw_body: row.raw_body });
+  if (plan.action !== "apply_state") return null;
+  const result = await applyState(pool(), eventId, row, plan, run);
+  report(eventId, result, { eventType: row.event_type, vehicleId });
+  return result;
+}
+
+async function applyState(db: pg.Pool | pg.PoolClient, eventId: string, row: StoredEventRow, plan: StatePlan, run: RunInfo): Promise<ProcessResult> {
+  const applied = await applyStatePlan(db, { eventId, receivedAt: row.received_at, plan, run });
+  if (!applied.claimed) return { status: "SKIPPED", why: "ALREADY_FINAL" };
+  metrics().processingLag.observe((Date.now() - row.received_at.getTime()) / 1000);
+  return { status: "PROCESSED", outcome: applied.outcome, applied: applied.applied, stale: applied.stale, failed: applied.failed };
+}
+
+async function processWithLock(eventId: string, run: RunInfo): Promise<ProcessResult> {
   const client = await pool().connect();
   // A connection dropped while checked out emits "error" on the client; unheard, that would be
   // an uncaught exception. The failing query rejects too, which is what the retry logic sees.
@@ -64,13 +98,19 @@ export async function processStoredEvent(eventId: string, run: RunInfo): Promise
   } catch (error) {
     if (isUnavailableError(error) && error instanceof Error) broken = error;
     await client.query("ROLLBACK").catch(() => undefined);
-    await recordFailedAttempt(eventId, run, error).catch((e: unknown) => logger.error({ eventId, err: e }, "processing.attempt_not_recorded"));
-    logger.error({ eventId, runId: run.runId, attempt: run.attempt, err: error }, "processing.failed");
     throw error;
   } finally {
     client.off("error", onConnectionError);
     client.release(broken);
   }
+}
+
+const SELECT_EVENT = `SELECT event_type, raw_body, status, coalesce(first_delivered_at, received_at) AS event_at, received_at FROM event`;
+
+function planStored(row: StoredEventRow & { raw_body: string }): { plan: Plan; vehicleId: string | null } {
+  const normalised = normaliseEvent(JSON.parse(row.raw_body));
+  const plan = planEvent({ ...normalised, eventType: row.event_type }, { eventAt: row.event_at, applyTestEvents: env().APPLY_TEST_EVENTS });
+  return { plan, vehicleId: normalised.vehicleId };
 }
 
 interface TransactionResult {
@@ -80,12 +120,7 @@ interface TransactionResult {
 }
 
 async function processInTransaction(db: pg.PoolClient, eventId: string, run: RunInfo): Promise<TransactionResult> {
-  const found = await db.query<StoredEventRow>({
-    name: "lock-event",
-    text: `SELECT event_type, raw_body, status, coalesce(first_delivered_at, received_at) AS event_at, received_at
-           FROM event WHERE event_id = $1 FOR UPDATE`,
-    values: [eventId],
-  });
+  const found = await db.query<StoredEventRow>({ name: "lock-event", text: `${SELECT_EVENT} WHERE event_id = $1 FOR UPDATE`, values: [eventId] });
   const row = found.rows[0];
   if (!row) return { result: { status: "SKIPPED", why: "NOT_FOUND" }, eventType: null, vehicleId: null };
   const about = { eventType: row.event_type, vehicleId: null };
@@ -94,9 +129,9 @@ async function processInTransaction(db: pg.PoolClient, eventId: string, run: Run
     return { result: await deadLetter(db, eventId, run, "PAYLOAD_PURGED", "The raw payload was purged by retention; nothing to apply."), ...about };
   }
 
-  const normalised = normaliseEvent(JSON.parse(row.raw_body));
-  const context = { eventType: row.event_type, vehicleId: normalised.vehicleId };
-  const plan = planEvent({ ...normalised, eventType: row.event_type }, { eventAt: row.event_at, applyTestEvents: env().APPLY_TEST_EVENTS });
+  const { plan, vehicleId } = planStored({ ...row, raw_body: row.raw_body });
+  const context = { eventType: row.event_type, vehicleId };
+  if (plan.action === "apply_state") return { result: await applyState(db, eventId, row, plan, run), ...context };
   const applied = await applyPlan(db, eventId, row, plan);
   if (applied.status === "DEAD_LETTERED") return { result: await deadLetter(db, eventId, run, applied.reason, applied.message), ...context };
 
@@ -121,22 +156,12 @@ type Applied =
   | { status: "PROCESSED"; outcome: ProcessOutcome; applied: number; stale: number; failed: number }
   | { status: "DEAD_LETTERED"; reason: string; message: string };
 
-async function applyPlan(db: pg.PoolClient, eventId: string, row: StoredEventRow, plan: Plan): Promise<Applied> {
+async function applyPlan(db: pg.PoolClient, eventId: string, row: StoredEventRow, plan: Exclude<Plan, StatePlan>): Promise<Applied> {
   switch (plan.action) {
     case "ignore":
       return { status: "PROCESSED", outcome: plan.outcome, applied: 0, stale: 0, failed: 0 };
     case "dead_letter":
       return { status: "DEAD_LETTERED", reason: plan.reason, message: plan.message };
-    case "apply_state": {
-      await upsertVehicle(db, { vehicleId: plan.vehicleId, userId: plan.userId, vehicle: plan.vehicle, seenAt: row.received_at });
-      const won = await writeSignals(db, plan.vehicleId, eventId, plan.signals);
-      const readings = plan.signals.filter((s) => s.status === "OK");
-      await writeHistory(db, plan.vehicleId, eventId, readings);
-      if (plan.firstDelivery) await clearNeedsReauthOnFirstDelivery(db, plan.vehicleId, plan.eventAt);
-      const applied = readings.filter((s) => won.has(s.code)).length;
-      const stale = readings.length - applied;
-      return { status: "PROCESSED", outcome: applied === 0 && stale > 0 ? "ALL_STALE" : "APPLIED", applied, stale, failed: plan.failedCount };
-    }
     case "apply_errors": {
       const duplicate = await isDuplicateErrorReport(db, {
         vehicleId: plan.vehicleId,

@@ -69,7 +69,7 @@ export function hourOf(at: Date | number): Date {
 }
 
 // Dimensions come from payloads (eventType, make, codes): bounded so one odd value cannot bloat the table.
-const MAX_DIMENSION_LENGTH = 128;
+export const MAX_DIMENSION_LENGTH = 128;
 
 export function dimension(value: string | null | undefined): string {
   return (value ?? "").slice(0, MAX_DIMENSION_LENGTH);

@@ -17,7 +17,11 @@ export interface ProcessedEvent {
   now?: number;
 }
 
-/** Counts a PROCESSED event: outcome, lag since receipt, the signal errors it reported and the conditions it opened. */
+/**
+ * Counts a PROCESSED event other than an applied VEHICLE_STATE (lib/processing/apply-state.ts
+ * counts those, signal errors included, in its own statement): outcome, lag since receipt and
+ * the conditions it opened.
+ */
 export async function recordProcessed(db: pg.PoolClient, event: ProcessedEvent): Promise<void> {
   const now = event.now ?? Date.now();
   const hour = hourOf(now);
@@ -27,7 +31,6 @@ export async function recordProcessed(db: pg.PoolClient, event: ProcessedEvent):
     { hour, metric: METRIC.processingLagMsBucket, dimension: bucketFor(now - event.receivedAt.getTime(), PROCESSING_LAG_MS_BOUNDS), value: 1 },
   ];
   const { plan } = event;
-  if (plan.action === "apply_state") rows.push(...(await signalErrorRows(db, plan, hour)));
   if (plan.action === "apply_errors") rows.push(...(await openedConditionRows(db, plan.vehicleId, event.eventId, hour)));
   await upsertStats(db, rows);
 }
@@ -35,17 +38,6 @@ export async function recordProcessed(db: pg.PoolClient, event: ProcessedEvent):
 /** Counts an event that reached DEAD_LETTERED, by reason. */
 export async function recordDeadLettered(db: pg.Pool | pg.PoolClient, reason: string, now = Date.now()): Promise<void> {
   await upsertStats(db, [{ hour: hourOf(now), metric: METRIC.deadLettered, dimension: dimension(reason), value: 1 }]);
-}
-
-async function signalErrorRows(db: pg.PoolClient, plan: Extract<Plan, { action: "apply_state" }>, hour: Date): Promise<StatIncrement[]> {
-  const failed = plan.signals.filter((s) => s.status !== "OK");
-  if (failed.length === 0) return [];
-  const make = await vehicleMake(db, plan.vehicleId);
-  return failed.flatMap((s) => [
-    { hour, metric: METRIC.signalErrorByType, dimension: dimension(`${s.errorType ?? ""}:${s.errorCode ?? ""}`), value: 1 },
-    { hour, metric: METRIC.signalErrorBySignal, dimension: dimension(s.code), value: 1 },
-    { hour, metric: METRIC.signalErrorByMake, dimension: make, value: 1 },
-  ]);
 }
 
 // "Opened by this event" = written by this transaction (its xid is txid_current() mod 2^32, the
@@ -70,9 +62,4 @@ async function openedConditionRows(db: pg.PoolClient, vehicleId: string, eventId
     { hour, metric: METRIC.conditionOpenedByMake, dimension: dimension(c.make), value: 1 },
     ...c.signals.map((code) => ({ hour, metric: METRIC.conditionOpenedBySignal, dimension: dimension(code), value: 1 })),
   ]);
-}
-
-async function vehicleMake(db: pg.PoolClient, vehicleId: string): Promise<string> {
-  const found = await db.query<{ make: string | null }>({ name: "stats-vehicle-make", text: "SELECT make FROM vehicle WHERE vehicle_id = $1", values: [vehicleId] });
-  return dimension(found.rows[0]?.make);
 }

@@ -1,0 +1,139 @@
+import type pg from "pg";
+import { MAX_RECENT_GAPS, SIGNAL_UPSERT, signalInsert, signalRows, signalsJson, vehicleUpdates } from "@/lib/processing/persist-state";
+import type { Plan } from "@/lib/processing/plan";
+import { bucketFor, dimension, hourOf, MAX_DIMENSION_LENGTH, METRIC, PROCESSING_LAG_MS_BOUNDS } from "@/lib/stats/metric-names";
+
+// A VEHICLE_STATE event — nearly all the traffic — applied in ONE autocommitted statement: the
+// event row is locked and re-checked (PENDING/PROCESSING) by its first CTE, and every write
+// depends on that row, so a concurrent or repeated run that finds the event final writes
+// nothing. One round trip instead of a BEGIN … COMMIT of seven: the round trips were most of
+// processing's CPU (see bench/README.md). The writes share persist-state.ts's SQL, with its
+// "only if strictly newer" conditions.
+
+const APPLY_STATE_SQL = `
+WITH ev AS (
+  SELECT event_id, received_at FROM event
+  WHERE event_id = $1 AND status IN ('PENDING', 'PROCESSING')
+  FOR UPDATE
+),
+input AS (
+  SELECT s.* FROM ${signalRows("$2")}
+  WHERE EXISTS (SELECT 1 FROM ev)
+),
+veh AS (
+  INSERT INTO vehicle AS v (vehicle_id, user_id, make, model, year, last_seen_at, recent_gaps, reauth_at)
+  SELECT $3, $4, $5, $6, $7, ev.received_at, '{}', CASE WHEN $8 THEN to_timestamp($9 / 1000.0) END FROM ev
+  ON CONFLICT (vehicle_id) DO UPDATE SET
+  ${vehicleUpdates("$10")},
+    -- A FIRST_DELIVERY newer than the last re-auth change means the owner reconnected.
+    needs_reauth = CASE WHEN $8 AND (v.reauth_at IS NULL OR v.reauth_at < excluded.reauth_at) THEN false ELSE v.needs_reauth END,
+    reauth_at = CASE WHEN $8 AND (v.reauth_at IS NULL OR v.reauth_at < excluded.reauth_at) THEN excluded.reauth_at ELSE v.reauth_at END
+  RETURNING make
+),
+sig AS (
+  ${signalInsert("$3", "$1")}
+  FROM input s
+  ${SIGNAL_UPSERT}
+  RETURNING code
+),
+hist AS (
+  -- History for charts: late readings land here too; a repeated reading adds nothing.
+  INSERT INTO signal_reading (vehicle_id, code, at, value, body, event_id)
+  SELECT $3, i.code, to_timestamp(i.key_at / 1000.0), i.num, CASE WHEN i.num IS NULL THEN coalesce(i.body, 'null'::jsonb) END, $1
+  FROM input i WHERE i.status = 'OK'
+  ON CONFLICT (vehicle_id, code, at) DO NOTHING
+),
+counted AS (
+  SELECT count(*) FILTER (WHERE i.status = 'OK')::int AS readings,
+         count(*) FILTER (WHERE i.status = 'OK' AND sig.code IS NOT NULL)::int AS applied,
+         coalesce(array_agg(i.code ORDER BY i.code) FILTER (WHERE i.status = 'OK' AND sig.code IS NULL), '{}') AS stale
+  FROM input i LEFT JOIN sig ON sig.code = i.code
+),
+upd AS (
+  UPDATE event e SET status = 'PROCESSED',
+    outcome = CASE WHEN c.applied = 0 AND c.readings > 0 THEN 'ALL_STALE' ELSE 'APPLIED' END,
+    processed_at = now(), attempts = e.attempts + 1,
+    signals_applied = c.applied, signals_stale = c.readings - c.applied, signals_failed = $11, stale_signals = c.stale,
+    error_reason = NULL, error_message = NULL, error_at = NULL
+  FROM ev, counted c
+  WHERE e.event_id = ev.event_id
+  RETURNING e.outcome
+),
+att AS (
+  INSERT INTO processing_attempt (event_id, attempt, run_id, finished_at, result, outcome)
+  SELECT $1, $12, $13, now(), 'ok', outcome FROM upd
+),
+stats AS (
+  -- Counter rows summed per key and written in key order, like lib/stats/upsert-stats.ts.
+  INSERT INTO stat_hour AS h (hour, metric, dimension, value)
+  SELECT $14::timestamptz, metric, dimension, sum(value)::bigint FROM (
+    SELECT $15::text AS metric, upd.outcome AS dimension, 1 AS value FROM upd
+    UNION ALL
+    SELECT x.metric, x.dimension, 1 FROM unnest($16::text[], $17::text[]) AS x(metric, dimension) WHERE EXISTS (SELECT 1 FROM upd)
+    UNION ALL
+    SELECT $18::text, left(coalesce(veh.make, ''), $20), $19 FROM veh WHERE $19 > 0 AND EXISTS (SELECT 1 FROM upd)
+  ) r
+  GROUP BY metric, dimension
+  ORDER BY metric, dimension
+  ON CONFLICT (hour, metric, dimension) DO UPDATE SET value = h.value + excluded.value
+)
+SELECT upd.outcome, c.applied, c.readings, c.stale FROM upd, counted c`;
+
+export type StatePlan = Extract<Plan, { action: "apply_state" }>;
+
+export type StateApplied =
+  | { claimed: false }
+  | { claimed: true; outcome: "APPLIED" | "ALL_STALE"; applied: number; stale: number; failed: number; staleCodes: string[] };
+
+export interface StateApplication {
+  eventId: string;
+  receivedAt: Date;
+  plan: StatePlan;
+  run: { runId: string | null; attempt: number };
+  /** Epoch ms; defaults to now. */
+  now?: number;
+}
+
+/** Applies a VEHICLE_STATE plan and marks the event PROCESSED, unless the event is already final. */
+export async function applyStatePlan(db: pg.Pool | pg.PoolClient, a: StateApplication): Promise<StateApplied> {
+  const now = a.now ?? Date.now();
+  const { plan } = a;
+  const failed = plan.signals.filter((s) => s.status !== "OK");
+  const counters = [
+    { metric: METRIC.processingLagMsBucket, dimension: bucketFor(now - a.receivedAt.getTime(), PROCESSING_LAG_MS_BOUNDS) },
+    ...failed.flatMap((s) => [
+      { metric: METRIC.signalErrorByType, dimension: dimension(`${s.errorType ?? ""}:${s.errorCode ?? ""}`) },
+      { metric: METRIC.signalErrorBySignal, dimension: dimension(s.code) },
+    ]),
+  ];
+  const result = await db.query<{ outcome: "APPLIED" | "ALL_STALE"; applied: number; readings: number; stale: string[] }>({
+    name: "apply-state",
+    text: APPLY_STATE_SQL,
+    values: [
+      a.eventId,
+      signalsJson(plan.signals),
+      plan.vehicleId,
+      plan.userId,
+      plan.vehicle.make,
+      plan.vehicle.model,
+      plan.vehicle.year,
+      plan.firstDelivery,
+      plan.eventAt.getTime(),
+      MAX_RECENT_GAPS,
+      plan.failedCount,
+      a.run.attempt + 1,
+      a.run.runId,
+      hourOf(now).toISOString(),
+      METRIC.processed,
+      counters.map((c) => c.metric),
+      counters.map((c) => c.dimension),
+      METRIC.signalErrorByMake,
+      failed.length,
+      MAX_DIMENSION_LENGTH,
+    ],
+  });
+  const row = result.rows[0];
+  if (!row) return { claimed: false };
+  return { claimed: true, outcome: row.outcome, applied: row.applied, stale: row.readings - row.applied, failed: plan.failedCount, staleCodes: row.stale };
+}
+
