@@ -1,10 +1,8 @@
-import { MIN_SILENCE_SECONDS, SILENCE_GAP_FACTOR } from "@/lib/vehicles/health";
-
 // lib/vehicles/health.ts's rule restated in SQL, so lists can filter and count by health without
 // loading every vehicle into JS: NEEDS_REAUTH, then OPEN_ERRORS, then SILENT (quiet longer than
-// max(3 × median recent gap, 60 min)), else OK. percentile_cont(0.5) is the same median as the
-// JS one (the mean of the two middle gaps for an even count). Both sides take `now` as input;
-// test/integration/dashboard/vehicles.test.ts checks they agree.
+// max(3 × median recent gap, 60 min): vehicle.silent_after, kept by a trigger whose
+// percentile_cont(0.5) is the same median as the JS one), else OK. Both sides take `now` as
+// input; test/integration/dashboard/vehicles.test.ts checks they agree.
 
 /** EXISTS an open (ERROR) condition for vehicle alias `v`. */
 export function hasOpenErrorsSql(v: string): string {
@@ -16,10 +14,6 @@ export function vehicleHealthSql(v: string, now: string, hasOpenErrors = hasOpen
   return `CASE
     WHEN ${v}.needs_reauth THEN 'NEEDS_REAUTH'
     WHEN ${hasOpenErrors} THEN 'OPEN_ERRORS'
-    WHEN ${v}.last_seen_at IS NOT NULL
-     AND extract(epoch FROM ${now}::timestamptz - ${v}.last_seen_at) > greatest(
-       ${SILENCE_GAP_FACTOR} * coalesce((SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY g) FROM unnest(${v}.recent_gaps) AS g), 0),
-       ${MIN_SILENCE_SECONDS})
-    THEN 'SILENT'
+    WHEN ${v}.silent_after < ${now}::timestamptz THEN 'SILENT'
     ELSE 'OK' END`;
 }

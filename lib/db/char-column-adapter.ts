@@ -17,6 +17,7 @@ import pg from "pg";
 //
 // So the engine's pg connections pass "char" columns on as text under a marked name, and the
 // adapter wrapper restores the name and reports Character. Only the schema engine uses this.
+// The wrapper also runs migration scripts whole (see withCharColumns).
 
 const CHAR_OID = 18;
 const TEXT_OID = 25;
@@ -44,13 +45,21 @@ export function charColumnAdapterFactory(pool: pg.Pool): SqlMigrationAwareDriver
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => withCharColumns(await factory.connect()),
-    connectToShadowDb: async () => withCharColumns(await factory.connectToShadowDb()),
+    connect: async () => withCharColumns(await factory.connect(), pool),
+    connectToShadowDb: async () => withCharColumns(await factory.connectToShadowDb(), pool),
   };
 }
 
-function withCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
+// adapter-pg runs a migration script by splitting it at every ";", which breaks any statement with
+// a semicolon inside a string — a plpgsql function body. PostgreSQL's simple query protocol takes
+// the whole script at once (as one implicit transaction, as `prisma migrate deploy` does); errors
+// go through the adapter's own conversion so the engine reports them as usual.
+function withCharColumns(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+  const convertError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
   return overriding(adapter, {
+    executeScript: async (script) => {
+      await pool.query(script).catch(convertError);
+    },
     queryRaw: async (query) => restoreCharColumns(await adapter.queryRaw(query)),
     startTransaction: async (isolationLevel) => transactionWithCharColumns(await adapter.startTransaction(isolationLevel)),
   });

@@ -14,6 +14,7 @@ export interface VehicleHealthInput {
 }
 
 // A vehicle that reports every few minutes is not "silent" after ten: one hour is the floor.
+// Mirrored by the vehicle_silent_after trigger (prisma/migrations/*_vehicle_silent_after).
 export const MIN_SILENCE_SECONDS = 60 * 60;
 export const SILENCE_GAP_FACTOR = 3;
 
