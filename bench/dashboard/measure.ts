@@ -23,34 +23,41 @@ export interface EndpointTiming {
   responseKb: number | null;
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   contentType: string;
+  /** Where a redirect points; "" otherwise. */
+  location: string;
   body: string;
   ms: number;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-export function get(baseUrl: string, path: string, token: string): Promise<Answer> {
+/** The whole response: `ms` runs from sending the request to its last byte. */
+export function get(baseUrl: string, path: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const request = http.get(`${baseUrl}${path}`, { agent, headers: { authorization: `Bearer ${token}` } }, (response) => {
+    const request = http.get(`${baseUrl}${path}`, { agent, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () =>
+      response.on("end", () => {
+        const ms = performance.now() - started;
         resolve({
           status: response.statusCode ?? 0,
           contentType: String(response.headers["content-type"] ?? ""),
+          location: response.headers.location ?? "",
           body: Buffer.concat(chunks).toString("utf8"),
-          ms: performance.now() - started,
-        }),
-      );
+          ms,
+        });
+      });
       response.on("error", reject);
     });
     request.on("error", reject);
   });
 }
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 // A route that does not exist yet gets Next's own 404 page (HTML); a missing resource gets the
 // API's JSON error. Only the first means "not yet available".
@@ -76,17 +83,17 @@ export async function timeEndpoint(
   options: { baseUrl: string; token: string; ctx: EndpointContext; samples: number; warmup: number },
 ): Promise<EndpointTiming> {
   const example = endpoint.path(options.ctx, 0);
-  const first = await get(options.baseUrl, example, options.token);
+  const first = await get(options.baseUrl, example, bearer(options.token));
   const availability = availabilityOf(first);
   const base = { group: endpoint.group, name: endpoint.name, example, availability, status: first.status };
   if (availability !== "ok") {
     return { ...base, error: availability === "error" ? errorCodeOf(first) : null, samples: 0, p50Ms: null, p95Ms: null, maxMs: null, responseKb: null };
   }
-  for (let i = 1; i <= options.warmup; i++) await get(options.baseUrl, endpoint.path(options.ctx, i), options.token);
+  for (let i = 1; i <= options.warmup; i++) await get(options.baseUrl, endpoint.path(options.ctx, i), bearer(options.token));
   const times: number[] = [];
   let bytes = 0;
   for (let i = 0; i < options.samples; i++) {
-    const answer = await get(options.baseUrl, endpoint.path(options.ctx, i), options.token);
+    const answer = await get(options.baseUrl, endpoint.path(options.ctx, i), bearer(options.token));
     if (answer.status >= 300) throw new Error(`${endpoint.group} / ${endpoint.name} answered ${answer.status} ${errorCodeOf(answer)} on sample ${i}`);
     times.push(answer.ms);
     bytes += Buffer.byteLength(answer.body);

@@ -1,11 +1,14 @@
 // Phase 3, the dashboard at scale: generate the data in SQL, then time every read of
-// bench/dashboard/endpoints.ts with an API token and keep the plans of the queries behind them.
-import { execFileSync } from "node:child_process";
-import path from "node:path";
+// bench/dashboard/endpoints.ts with an API token and every page of bench/dashboard/pages.ts with
+// a signed-in user's session, and keep the plans of the queries behind them.
+import { createViewerToken, signInPageUser } from "@/bench/dashboard/credentials";
 import { ENDPOINTS, type EndpointContext } from "@/bench/dashboard/endpoints";
 import { bigTables, plansOf, startPlanLogging, stopPlanLogging, type QueryPlan } from "@/bench/dashboard/explain";
-import { get, timeEndpoint, type EndpointTiming } from "@/bench/dashboard/measure";
+import { bearer, get, timeEndpoint, type EndpointTiming } from "@/bench/dashboard/measure";
+import { builtRoutes, timePage, type PageTiming } from "@/bench/dashboard/measure-pages";
+import { PAGES } from "@/bench/dashboard/pages";
 import { seedDashboard, type DashboardSizes, type SeedStep } from "@/bench/dashboard/seed";
+import { PRODUCT_DIST_DIR } from "@/bench/lib/build";
 import { round } from "@/bench/lib/stats";
 import type { Harness } from "./harness";
 
@@ -19,6 +22,9 @@ export interface DashboardResult {
   generation: { steps: SeedStep[]; totalS: number };
   tables: { table: string; rows: number; totalMb: number }[];
   endpoints: EndpointTiming[];
+  /** Whole HTML documents, to the last streamed byte, signed in as `pageRole`. */
+  pages: PageTiming[];
+  pageRole: string;
   /** Sequential scans of tables over 10 000 rows, by endpoint: each one is worth a look. */
   seqScanFlags: { endpoint: string; relation: string; tableRows: number; sql: string }[];
   plans: EndpointPlans[];
@@ -34,7 +40,8 @@ export async function runDashboardPhase(h: Harness): Promise<DashboardResult> {
   for (const s of steps) h.note(`  ${s.step}: ${s.rows} rows in ${s.seconds} s`);
   const totalS = round(steps.reduce((sum, s) => sum + s.seconds, 0), 1);
 
-  const token = createViewerToken(h);
+  const token = createViewerToken(h.db);
+  const session = await signInPageUser(h.db, h.app.url);
   const ctx = await endpointContext(h);
   const endpoints: EndpointTiming[] = [];
   for (const endpoint of ENDPOINTS) {
@@ -43,22 +50,23 @@ export async function runDashboardPhase(h: Harness): Promise<DashboardResult> {
     h.note(`  ${endpoint.group} / ${endpoint.name}: ${timing.availability === "ok" ? `p50 ${timing.p50Ms} ms, p95 ${timing.p95Ms} ms` : timing.availability}`);
   }
 
-  const plans = await capturePlans(h, token, ctx, endpoints);
-  const seqScanFlags = plans.flatMap((p) => p.queries.flatMap((q) => q.seqScansOnBigTables.map((s) => ({ endpoint: p.endpoint, ...s, sql: q.sql.slice(0, 300) }))));
-  return { sizes, generation: { steps, totalS }, tables: await tableSizes(h), endpoints, seqScanFlags, plans };
-}
+  const built = builtRoutes(PRODUCT_DIST_DIR);
+  const pages: PageTiming[] = [];
+  for (const page of PAGES) {
+    const timing = await timePage(page, { baseUrl: h.app.url, cookie: session.cookie, ctx, samples: h.config.dashboardSamples, warmup: WARMUP, built });
+    pages.push(timing);
+    h.note(`  page / ${page.name}: ${timing.availability === "ok" ? `p50 ${timing.p50Ms} ms, p95 ${timing.p95Ms} ms, ${timing.responseKb} KB` : timing.availability}`);
+  }
 
-// The product's own CLI (API.md §8): the token is its last stdout line.
-function createViewerToken(h: Harness): string {
-  const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
-  const out = execFileSync(tsx, ["scripts/token.ts", "create", "--name", "bench-viewer", "--role", "viewer"], {
-    encoding: "utf8",
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", DATABASE_URL: h.db.url, DATA_DIR: h.db.dataDir, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  const token = out.trim().split("\n").at(-1) ?? "";
-  if (!token.startsWith("sct_")) throw new Error(`npm run token printed no token (last line: "${token}")`);
-  return token;
+  const requests: PlannedRequest[] = [
+    ...ENDPOINTS.flatMap((endpoint, i) =>
+      endpoints[i]?.availability === "ok" ? [{ label: `${endpoint.group} / ${endpoint.name}`, path: endpoint.path(ctx, 1), headers: bearer(token) }] : [],
+    ),
+    ...PAGES.flatMap((page, i) => (pages[i]?.availability === "ok" ? [{ label: `page / ${page.name}`, path: page.path(ctx, 1), headers: { cookie: session.cookie } }] : [])),
+  ];
+  const plans = await capturePlans(h, requests);
+  const seqScanFlags = plans.flatMap((p) => p.queries.flatMap((q) => q.seqScansOnBigTables.map((s) => ({ endpoint: p.endpoint, ...s, sql: q.sql.slice(0, 300) }))));
+  return { sizes, generation: { steps, totalS }, tables: await tableSizes(h), endpoints, pages, pageRole: session.role, seqScanFlags, plans };
 }
 
 async function endpointContext(h: Harness): Promise<EndpointContext> {
@@ -77,15 +85,20 @@ async function endpointContext(h: Harness): Promise<EndpointContext> {
   };
 }
 
-async function capturePlans(h: Harness, token: string, ctx: EndpointContext, timings: EndpointTiming[]): Promise<EndpointPlans[]> {
+interface PlannedRequest {
+  label: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+async function capturePlans(h: Harness, requests: PlannedRequest[]): Promise<EndpointPlans[]> {
   const big = await bigTables(h.sql);
   await startPlanLogging(h.sql);
   try {
     const plans: EndpointPlans[] = [];
-    for (const [i, endpoint] of ENDPOINTS.entries()) {
-      if (timings[i]?.availability !== "ok") continue;
-      const queries = await plansOf(h.db.logFile, () => get(h.app.url, endpoint.path(ctx, 1), token), big);
-      plans.push({ endpoint: `${endpoint.group} / ${endpoint.name}`, queries });
+    for (const request of requests) {
+      const queries = await plansOf(h.db.logFile, () => get(h.app.url, request.path, request.headers), big);
+      plans.push({ endpoint: request.label, queries });
     }
     return plans;
   } finally {

@@ -1,6 +1,7 @@
 // The results as one SVG (bench/results/latest.svg): receiver against its ceilings, latency at
-// fixed rates, processing throughput, dashboard read times — each with its target where one exists.
-import type { BenchResult } from "./result";
+// fixed rates, processing throughput, dashboard read and page times — each with its target where
+// one exists.
+import { PAGE_BAR_MS, type BenchResult } from "./result";
 import { renderChart, type BarPanel } from "./svg-chart";
 
 const BLUE = "#2f6fb0";
@@ -57,6 +58,16 @@ export function chartFor(result: BenchResult): string {
         { name: "p95", color: ORANGE },
       ],
       rows: dashboard.endpoints.map((e) => ({ label: `${e.group} / ${e.name}`, values: [e.p50Ms, e.p95Ms] })),
+    },
+    {
+      title: `Dashboard pages, whole HTML to the last byte (signed in as ${dashboard.pageRole})`,
+      unit: "ms",
+      series: [
+        { name: "p50", color: GREEN },
+        { name: "p95", color: ORANGE },
+      ],
+      rows: dashboard.pages.map((p) => ({ label: p.availability === "ok" ? p.name : `${p.name} (${p.availability})`, values: [p.p50Ms, p.p95Ms] })),
+      target: { value: PAGE_BAR_MS, label: `${PAGE_BAR_MS} ms bar` },
     },
   ];
   const subtitle = `${run.startedAt.slice(0, 16).replace("T", " ")} UTC · ${run.mode} run · ${machine.cores} cores (${machine.cpuModel}) · Node ${machine.node} · PostgreSQL ${machine.postgres} · commit ${machine.git.commit}${machine.git.dirty ? "+dirty" : ""}`;

@@ -4,7 +4,8 @@ import type { PhaseMemory } from "@/bench/lib/memory-sampler";
 import type { ProcessingRun } from "@/bench/lib/event-timings";
 import type { ProfileResult } from "@/bench/phases/profile";
 import type { BestOf } from "@/bench/phases/receiver";
-import type { BenchResult, TargetCheck } from "./result";
+import type { DashboardResult } from "@/bench/phases/dashboard";
+import { PAGE_BAR_MS, type BenchResult, type TargetCheck } from "./result";
 
 const n = (value: number | null | undefined, digits = 0) =>
   value === null || value === undefined || !Number.isFinite(value) ? "–" : value.toLocaleString("en-US", { maximumFractionDigits: digits });
@@ -91,6 +92,23 @@ function profileSection(profile: ProfileResult): string {
   ].join("\n\n");
 }
 
+/** An example request with its ids and instants generalised: the same on every run. */
+function requestCell(example: string): string {
+  return `\`${example.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "{t}")}\``;
+}
+
+export function pagesSection(d: Pick<DashboardResult, "pages" | "pageRole">): string {
+  const samples = d.pages.find((p) => p.samples > 0)?.samples;
+  const underBar = (p95: number | null) => (p95 === null ? "–" : p95 < PAGE_BAR_MS ? "yes" : "**no**");
+  return [
+    `Pages: the whole HTML document a browser gets, timed to its last byte (the pages stream their parts through Suspense, so the first byte says nothing about the data), one request at a time, ${n(samples)} samples each, signed in as a ${d.pageRole} user through next-auth's credentials flow. A page that answers anything but a complete 200 stops the run instead of being timed. The issue's bar: every page under ${PAGE_BAR_MS} ms.`,
+    table(
+      ["page", "request", "p50 ms", "p95 ms", "max ms", "KB", `p95 < ${PAGE_BAR_MS} ms`],
+      d.pages.map((p) => [p.name, requestCell(p.example), p.availability === "ok" ? n(p.p50Ms, 1) : p.availability, n(p.p95Ms, 1), n(p.maxMs, 1), n(p.responseKb, 1), underBar(p.p95Ms)]),
+    ),
+  ].join("\n\n");
+}
+
 export function markdownFor(result: BenchResult): string {
   const { receiver: r, processing: p, dashboard: d, memory, machine, run } = result;
   const body = r.feed.bodyBytes;
@@ -138,8 +156,9 @@ export function markdownFor(result: BenchResult): string {
     `### Dashboard at scale\n\n${n(d.sizes.events)} events, ${n(d.sizes.vehicles)} vehicles, ${n(d.sizes.readings)} signal readings, generated in SQL in ${n(d.generation.totalS)} s (${d.generation.steps.map((s) => `${s.step} ${n(s.seconds, 1)} s`).join(", ")}). Server time = one request at a time over loopback, ${n(d.endpoints.find((e) => e.samples > 0)?.samples)} samples each, viewer API token.`,
     table(
       ["read", "request", "p50 ms", "p95 ms", "KB"],
-      d.endpoints.map((e) => [`${e.group} / ${e.name}`, `\`${e.example.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "{t}")}\``, e.availability === "ok" ? n(e.p50Ms, 1) : e.availability === "error" ? `error ${e.error}` : e.availability, n(e.p95Ms, 1), n(e.responseKb, 1)]),
+      d.endpoints.map((e) => [`${e.group} / ${e.name}`, requestCell(e.example), e.availability === "ok" ? n(e.p50Ms, 1) : e.availability === "error" ? `error ${e.error}` : e.availability, n(e.p95Ms, 1), n(e.responseKb, 1)]),
     ),
+    pagesSection(d),
     d.seqScanFlags.length === 0
       ? "No sequential scan of a table over 10 000 rows in any plan (EXPLAIN ANALYZE plans: `dashboard.plans` of the JSON)."
       : `Sequential scans of big tables (plans: \`dashboard.plans\`):\n\n${d.seqScanFlags.map((f) => `- ${f.endpoint}: \`${f.relation}\` (${n(f.tableRows)} rows) — \`${f.sql.replace(/\s+/g, " ").slice(0, 160)}…\``).join("\n")}`,

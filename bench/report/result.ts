@@ -38,6 +38,9 @@ export interface BenchResult {
   profile?: ProfileResult;
 }
 
+/** The dashboard issue's bar: every list and detail page answers within this server time. */
+export const PAGE_BAR_MS = 150;
+
 export const TOP_LEVEL_KEYS = ["run", "machine", "receiver", "processing", "dashboard", "memory"] as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 1000) / 10} %`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pagesSection } from "@/bench/report/markdown";
 import { processingTargets, receiverTargets, resultShapeErrors } from "@/bench/report/result";
 import { replaceSection, runStamp } from "@/bench/report/write";
 import type { MachineInfo } from "@/bench/lib/machine";
@@ -84,5 +85,31 @@ describe("replaceSection", () => {
 describe("runStamp", () => {
   it("is sortable and safe in a file name", () => {
     expect(runStamp("2026-11-29T07:05:09.123Z")).toBe("2026-11-29T0705Z");
+  });
+});
+
+describe("pagesSection", () => {
+  const timed = { availability: "ok" as const, samples: 20, maxMs: 210.4, responseKb: 48.2 };
+  const section = pagesSection({
+    pageRole: "support",
+    pages: [
+      { ...timed, name: "event detail", example: "/events/3f2b9c1e-0a4d-4e8f-9b1a-2c3d4e5f6a7b", p50Ms: 61.25, p95Ms: 149.9 },
+      { ...timed, name: "overview", example: "/", p50Ms: 120, p95Ms: 150 },
+      { name: "alerts", example: "/alerts", availability: "not yet available", samples: 0, p50Ms: null, p95Ms: null, maxMs: null, responseKb: null },
+    ],
+  });
+
+  it("says how pages were timed and as whom", () => {
+    expect(section).toContain("timed to its last byte");
+    expect(section).toContain("20 samples each, signed in as a support user");
+  });
+
+  it("has a row per page, ids generalised, judged against the 150 ms bar by p95", () => {
+    const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| page "));
+    expect(rows).toEqual([
+      "| event detail | `/events/{id}` | 61.3 | 149.9 | 210.4 | 48.2 | yes |",
+      "| overview | `/` | 120 | 150 | 210.4 | 48.2 | **no** |",
+      "| alerts | `/alerts` | not yet available | – | – | – | – |",
+    ]);
   });
 });
