@@ -13,7 +13,7 @@ import { bucketFor, dimension, hourOf, MAX_DIMENSION_LENGTH, METRIC, PROCESSING_
 const APPLY_STATE_SQL = `
 WITH ev AS (
   SELECT event_id, received_at FROM event
-  WHERE event_id = $1 AND status IN ('PENDING', 'PROCESSING')
+  WHERE event_id = $1 AND status IN ('PENDING', 'PROCESSING') AND raw_body IS NOT NULL
   FOR UPDATE
 ),
 input AS (
@@ -94,7 +94,10 @@ export interface StateApplication {
   now?: number;
 }
 
-/** Applies a VEHICLE_STATE plan and marks the event PROCESSED, unless the event is already final. */
+/**
+ * Applies a VEHICLE_STATE plan and marks the event PROCESSED — unless, since it was read, the
+ * event became final or its payload was purged (a deletion request): then nothing is written.
+ */
 export async function applyStatePlan(db: pg.Pool | pg.PoolClient, a: StateApplication): Promise<StateApplied> {
   const now = a.now ?? Date.now();
   const { plan } = a;

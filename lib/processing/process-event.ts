@@ -70,6 +70,8 @@ async function applyIfStateEvent(eventId: string, run: RunInfo): Promise<Process
   const { plan, vehicleId } = planStored({ ...row, raw_body: row.raw_body });
   if (plan.action !== "apply_state") return null;
   const result = await applyState(pool(), eventId, row, plan, run);
+  // Final or purged meanwhile: the locked path below sees which, and says so.
+  if (result.status === "SKIPPED") return null;
   report(eventId, result, { eventType: row.event_type, vehicleId });
   return result;
 }
