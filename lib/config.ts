@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseCron } from "@/inngest/embedded/cron";
 
 // Every environment variable the product reads, parsed once. README's configuration table
 // documents each; names are fixed by API.md §7.
@@ -13,7 +14,31 @@ const positiveInt = (fallback: number) =>
 const emptyToUndefined = (v: unknown) => (v === "" ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
+// Retention periods (lib/retention): 0 keeps that data for ever. An empty value means the
+// default, never 0, so a blank line in an env file cannot switch retention off.
+const retentionPeriod = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(fallback));
+const retentionEnv = {
+  RETENTION_PAYLOAD_DAYS: retentionPeriod(30),
+  RETENTION_LOCATION_DAYS: retentionPeriod(7),
+  RETENTION_TOMBSTONE_DAYS: retentionPeriod(365),
+  RETENTION_REJECTION_DAYS: retentionPeriod(30),
+  EXECUTOR_RUN_RETENTION_HOURS: retentionPeriod(24),
+  RETENTION_BATCH_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50_000).default(2_000)),
+  RETENTION_TIME_BUDGET_SECONDS: positiveInt(10),
+};
+
+// Resilience (lib/spool, lib/runtime/shutdown): the local spool that keeps verified deliveries
+// on disk while the database is down, and the bound on a graceful stop. SPOOL_ENABLED unset means
+// "on, except on Vercel" (no durable disk there): see spoolSettings().
+const resilienceEnv = {
+  SPOOL_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
+  SPOOL_DIR: optionalString,
+  SPOOL_MAX_BYTES: positiveInt(1024 * 1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(8_000),
+};
+
 const envSchema = z.object({
+  ...resilienceEnv,
   DATABASE_URL: optionalString,
   DATABASE_MODE: z.preprocess(emptyToUndefined, z.enum(["embedded", "external"]).optional()),
   EMBEDDED_PG_PORT: positiveInt(54329),
@@ -38,12 +63,42 @@ const envSchema = z.object({
   EXECUTOR_CONCURRENCY: positiveInt(5),
   EXECUTOR_LEASE_MS: positiveInt(30_000),
   EXECUTOR_BACKOFF_BASE_MS: positiveInt(10_000),
+  ...retentionEnv,
   METRICS_TOKEN: optionalString,
+  // Alerts (lib/alerts): the evaluate-alerts cron function's schedule, its webhook and the rules' thresholds.
+  ALERT_EVALUATION_CRON: z.preprocess(
+    emptyToUndefined,
+    z.string().default("* * * * *").refine((v) => isCron(v), "expected a 5-field cron expression in UTC, e.g. \"* * * * *\""),
+  ),
+  // A secret (a Slack webhook URL is its own credential): never logged, never sent to the browser.
+  ALERT_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional()),
+  ALERT_WEBHOOK_TIMEOUT_MS: positiveInt(5_000),
+  ALERT_WINDOW_MINUTES: positiveInt(15),
+  ALERT_SIGNATURE_FAILURES: positiveInt(10),
+  ALERT_PREVIOUS_TOKEN_WINDOW_MINUTES: positiveInt(60),
+  ALERT_PROCESSING_ERROR_RATE: z.coerce.number().gt(0).max(1).optional().default(0.1),
+  ALERT_PROCESSING_MIN_ATTEMPTS: positiveInt(20),
+  ALERT_BACKLOG_AGE_SECONDS: positiveInt(300),
+  ALERT_RECEIVE_P95_MS: positiveInt(5_000),
+  ALERT_RECEIVE_MIN_SAMPLES: positiveInt(20),
+  ALERT_RECEIVE_WINDOW_MINUTES: positiveInt(60),
+  ALERT_DEAD_LETTERS: positiveInt(1),
+  ALERT_VEHICLE_ALERTS_MAX: z.coerce.number().int().min(0).optional().default(20),
+  ALERT_OUTAGE_GRACE_MINUTES: positiveInt(60),
   PORT: positiveInt(3000),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+function isCron(expression: string): boolean {
+  try {
+    parseCron(expression);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type QueueMode = "embedded" | "inngest" | "inngest-dev";
 
@@ -85,4 +140,16 @@ export function managementTokens(e: Env = env()): { slot: "current" | "previous"
   if (e.SMARTCAR_MANAGEMENT_TOKEN) tokens.push({ slot: "current", token: e.SMARTCAR_MANAGEMENT_TOKEN });
   if (e.SMARTCAR_MANAGEMENT_TOKEN_PREVIOUS) tokens.push({ slot: "previous", token: e.SMARTCAR_MANAGEMENT_TOKEN_PREVIOUS });
   return tokens;
+}
+
+export interface SpoolSettings {
+  enabled: boolean;
+  dir: string;
+  maxBytes: number;
+}
+
+/** Where and whether verified deliveries are spooled to local disk during a database outage. */
+export function spoolSettings(e: Env = env()): SpoolSettings {
+  const enabled = e.SPOOL_ENABLED === undefined ? !e.VERCEL : e.SPOOL_ENABLED === "true" || e.SPOOL_ENABLED === "1";
+  return { enabled, dir: e.SPOOL_DIR ?? `${e.DATA_DIR.replace(/\/+$/, "")}/spool`, maxBytes: e.SPOOL_MAX_BYTES };
 }

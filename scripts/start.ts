@@ -1,8 +1,10 @@
 // npm start: everything a fresh machine needs, then `next start`.
 // 1. parse the configuration  2. local secrets  3. database (embedded when DATABASE_URL is unset)
-// 4. migrations under an advisory lock  5. build when there is none  6. run next start.
+// 4. migrations under an advisory lock  5. build when there is none  6. run next start, forward
+// SIGTERM/SIGINT to it, wait for its graceful stop and exit with its code.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { env, managementTokens, resolveQueueMode } from "@/lib/config";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -45,21 +47,32 @@ async function main(): Promise<void> {
     AUTH_SECRET: authSecret,
     AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true",
     NEXT_TELEMETRY_DISABLED: "1",
+    // Next's own SIGTERM handler exits as soon as its HTTP server is closed, cutting the app's
+    // graceful stop short (lib/runtime/shutdown.ts): the app handles the signals itself.
+    NEXT_MANUAL_SIG_HANDLE: "true",
   };
 
   const server = spawn(process.execPath, [nextBin, "start", "-p", String(config.PORT)], { stdio: "inherit", env: childEnv });
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
+  // The server stops on its own terms (bounded by SHUTDOWN_TIMEOUT_MS): forward, then wait for it.
+  const forward = (signal: NodeJS.Signals) => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
     server.kill(signal);
+    // A server that outlives its own budget (a stop that hangs, or a build older than this
+    // launcher, which leaves the signals to a handler it does not have) is killed: a stop always ends.
+    setTimeout(() => {
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      logger.warn({ afterMs: config.SHUTDOWN_TIMEOUT_MS + KILL_GRACE_MS }, "shutdown.killed");
+      server.kill("SIGKILL");
+    }, config.SHUTDOWN_TIMEOUT_MS + KILL_GRACE_MS).unref();
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  const code = await new Promise<number>((resolve) => server.on("exit", (c, signal) => resolve(c ?? (signal ? 128 : 1))));
+  process.on("SIGINT", () => forward("SIGINT"));
+  process.on("SIGTERM", () => forward("SIGTERM"));
+  const code = await new Promise<number>((resolve) => server.on("exit", (c, signal) => resolve(c ?? 128 + (signal ? osConstants.signals[signal] : 0))));
   await database.stop();
-  process.exit(stopping ? 0 : code);
+  process.exit(code);
 }
+
+const KILL_GRACE_MS = 5_000;
 
 main().catch((error: unknown) => {
   logger.fatal({ err: error }, "startup.failed");

@@ -29,13 +29,16 @@ export interface ClaimRequest {
 // plus the runnable QUEUED runs ahead of it stay under the limit. Counting the ones ahead is
 // what makes concurrent claimers safe without a lock: every claimer takes a key's runs from the
 // front, so in any snapshot a run another claimer took is either still QUEUED ahead of ours or
-// already RUNNING — counted either way.
+// already RUNNING — counted either way. The scan's order must be that same (run_after, run_id)
+// order: a batch enqueued in one statement shares one run_after, and a scan that broke the tie
+// any other way could fill up with runs that each have an earlier sibling outside the scan, and
+// claim nothing, for ever.
 const CLAIM_SQL = `
   WITH candidate AS (
     SELECT run_id, fn_id, concurrency_key, run_after
     FROM executor_run
     WHERE status = 'QUEUED' AND run_after <= now()
-    ORDER BY run_after
+    ORDER BY run_after, run_id
     LIMIT $2
     FOR UPDATE SKIP LOCKED
   ), claimable AS (
@@ -51,7 +54,7 @@ const CLAIM_SQL = `
         LIMIT l.max_running
       ) AS ahead
     ) < l.max_running
-    ORDER BY c.run_after
+    ORDER BY c.run_after, c.run_id
     LIMIT $1
   )
   UPDATE executor_run r

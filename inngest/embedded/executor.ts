@@ -2,6 +2,7 @@ import type { Inngest, InngestFunction } from "inngest";
 import type pg from "pg";
 import { claimRuns, type ClaimedRun } from "./claim";
 import { driveRun, type DriveContext, type ExecutorLogger } from "./drive";
+import { createFailureGate } from "./failure-gate";
 import { finishBatcher } from "./finish-batch";
 import { buildFunctionTable, concurrencyLimits, failureHandlers, type BuiltTable } from "./functions";
 import { reclaimExpiredLeases, releaseRuns, renewLeases } from "./leases";
@@ -37,8 +38,8 @@ export interface EmbeddedExecutorOptions {
 }
 
 export interface EmbeddedExecutor {
-  /** Lets calls in flight finish (bounded), hands back the runs it still holds, stops its timers. */
-  stop(): Promise<void>;
+  /** Lets calls in flight finish (at most `timeoutMs`, default stopTimeoutMs), hands back the runs it still holds, stops its timers. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /** Candidates looked at per run wanted, so runs held back by a busy concurrency key don't stall a claim. */
@@ -91,6 +92,7 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
   const jobsById = new Map(jobs.map((j) => [j.fn.id, j]));
 
   const inflight = new Map<string, Promise<void>>();
+  const database = createFailureGate({ logger });
   let stopped = false;
   let claim: Promise<void> | null = null;
   let claimAgain = false;
@@ -119,7 +121,7 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
   // One claim at a time; a run finishing meanwhile asks for another, which also picks up a run
   // its concurrency key was holding back.
   const pump = (): void => {
-    if (stopped) return;
+    if (stopped || !database.ready()) return;
     if (claim) {
       claimAgain = true;
       return;
@@ -129,6 +131,7 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
     claimAgain = false;
     claim = claimRuns(pool, { limit: room, scan: room * SCAN_FACTOR, leaseMs: settings.leaseMs, limitedFnIds: limits.fnIds, limits: limits.limits })
       .then(async (runs) => {
+        database.succeeded();
         if (stopped) {
           await releaseRuns(pool, runs.map((r) => r.runId));
           return false;
@@ -137,8 +140,8 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
         return runs.length === room;
       })
       .catch((error: unknown) => {
-        logger.error({ err: error }, "executor.claim.failed");
-        // The poll retries; asking again at once would spin while the database is down.
+        database.failed(error);
+        // The poll retries once the gate allows; asking again at once would spin while the database is down.
         claimAgain = false;
         return false;
       })
@@ -165,8 +168,14 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
     }),
   ];
 
+  // Periodic work shares the gate with the claims: skipped while backing off, and a failure
+  // counts as the database being unavailable rather than one error line per tick. Only a claim
+  // (always a round trip) reports the database back: a tick with nothing to do touches no table.
   function periodic(intervalMs: number, task: () => Promise<unknown>): Periodic {
-    return new Periodic(intervalMs, task, (error) => logger.error({ err: error }, "executor.task.failed"));
+    const gated = async () => {
+      if (database.ready()) await task();
+    };
+    return new Periodic(intervalMs, gated, (error) => database.failed(error));
   }
 
   logger.info(
@@ -176,7 +185,7 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
   pump();
 
   return {
-    stop: async () => {
+    stop: async ({ timeoutMs = settings.stopTimeoutMs } = {}) => {
       if (stopped) return;
       stopped = true;
       unregister();
@@ -184,7 +193,7 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
       await Promise.all(periodicTasks.map((t) => t.stop()));
       await claim;
       const settled = Promise.allSettled(inflight.values());
-      await Promise.race([settled, delay(settings.stopTimeoutMs)]);
+      await Promise.race([settled, delay(timeoutMs)]);
       // Runs whose call outlived the wait go back to the queue; a late write of theirs finds the
       // run no longer RUNNING and is dropped.
       await releaseRuns(pool, [...inflight.keys()]);

@@ -15,6 +15,8 @@ export function isUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = errorCode(error) ?? "";
   if (CONNECTION_ERROR_CODES.has(code)) return true;
+  // A Unix-socket URL (the embedded database) fails this way while the server is stopped.
+  if (code === "ENOENT" && "syscall" in error && error.syscall === "connect") return true;
   // SQLSTATE class 08 (connection exception), 57P0x (admin/crash shutdown), 53300 (too many connections).
   if (code.startsWith("08") || code.startsWith("57P") || code === "53300") return true;
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(error.message);

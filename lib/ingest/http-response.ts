@@ -25,6 +25,7 @@ function build(outcome: ReceiveOutcome): Response {
         { status: 503, headers: { "retry-after": "5" } },
       );
     case "stored":
+    case "spooled":
       return Response.json({ status: outcome.duplicate ? "duplicate" : "accepted", eventId: outcome.eventId }, { status: 200 });
   }
 }
@@ -39,5 +40,7 @@ function outcomeLabel(outcome: ReceiveOutcome): { outcome: string; reason: strin
       return { outcome: "rejected", reason: "STORAGE_UNAVAILABLE" };
     case "stored":
       return { outcome: outcome.duplicate ? "duplicate" : "accepted", reason: "" };
+    case "spooled":
+      return { outcome: "spooled", reason: "" };
   }
 }

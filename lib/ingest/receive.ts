@@ -1,10 +1,9 @@
 import { env, managementTokens } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
-import { isUnavailableError } from "@/lib/db/error-code";
-import { createCircuitBreaker } from "@/lib/ingest/circuit-breaker";
 import { readBodyCapped } from "@/lib/ingest/read-body";
 import { recordRejection, type RejectionReason } from "@/lib/ingest/rejections";
-import { deliveryFromEnvelope, storeDelivery } from "@/lib/ingest/store-event";
+import { storeVerifiedDelivery } from "@/lib/ingest/storage-guard";
+import { deliveryFromEnvelope } from "@/lib/ingest/store-event";
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import { parseJson, readEnvelope } from "@/lib/smartcar/envelope";
@@ -14,10 +13,9 @@ export type ReceiveOutcome =
   | { kind: "rejected"; reason: RejectionReason; status: 400 | 401 | 413 | 503; message: string }
   | { kind: "challenge"; challenge: string }
   | { kind: "unavailable" }
-  | { kind: "stored"; duplicate: boolean; eventId: string; eventType: string; vehicleId: string | null; needsDispatch: boolean };
-
-const breakerGlobal = globalThis as unknown as { smartcarStorageBreaker?: ReturnType<typeof createCircuitBreaker> };
-const storageBreaker = (breakerGlobal.smartcarStorageBreaker ??= createCircuitBreaker({ probeMs: 2_000 }));
+  | { kind: "stored"; duplicate: boolean; eventId: string; eventType: string; vehicleId: string | null; needsDispatch: boolean }
+  /** Kept in the local spool (fsync'ed) while the database is unavailable; stored by a replay later. */
+  | { kind: "spooled"; duplicate: boolean; eventId: string; eventType: string };
 
 /**
  * The receiver's whole decision for one request, in API.md §1 order; the first failing check
@@ -77,22 +75,17 @@ export async function receiveDelivery(request: Request): Promise<ReceiveOutcome>
     return rejected("INVALID_SCHEMA", 400, message);
   }
 
-  // 8–9. Store event + delivery in one statement; a failing database is answered fast.
-  if (!storageBreaker.allow()) return { kind: "unavailable" };
+  // 8–9. Store event + delivery in one statement; while the database is unavailable the local
+  //      spool (where enabled) keeps the delivery on disk, else a fast 503 (circuit breaker).
   const event = deliveryFromEnvelope(envelope, rawBody, { tokenSlot: verified.slot, userAgent: request.headers.get("user-agent") });
-  try {
-    const stored = await storeDelivery(pool(), event);
-    storageBreaker.succeeded();
-    logger.info(
-      { eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId, deliveryId: event.deliveryId, duplicate: stored.duplicate, slot: verified.slot },
-      "webhook.received",
-    );
-    return { kind: "stored", duplicate: stored.duplicate, eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId, needsDispatch: stored.needsDispatch };
-  } catch (error) {
-    if (isUnavailableError(error)) storageBreaker.failed();
-    logger.error({ eventId: event.eventId, err: error }, "webhook.store_failed");
-    return { kind: "unavailable" };
-  }
+  const result = await storeVerifiedDelivery(event);
+  if (result.kind === "unavailable") return result;
+  logger.info(
+    { eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId, deliveryId: event.deliveryId, duplicate: result.duplicate, slot: verified.slot, spooled: result.kind === "spooled" },
+    "webhook.received",
+  );
+  if (result.kind === "spooled") return { kind: "spooled", duplicate: result.duplicate, eventId: event.eventId, eventType: event.eventType };
+  return { kind: "stored", duplicate: result.duplicate, eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId, needsDispatch: result.needsDispatch };
 }
 
 function rejected(reason: RejectionReason, status: 400 | 401 | 413 | 503, message: string): ReceiveOutcome {

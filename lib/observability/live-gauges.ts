@@ -13,12 +13,14 @@ SELECT
       3600))) AS silent`;
 
 export function registerLiveGauges(registry: Registry, db: () => pg.Pool): void {
-  let snapshot: Promise<{ pending: number; oldestAge: number; silent: number }> | null = null;
-  // One query per scrape feeds all three gauges.
+  let snapshot: Promise<{ pending: number; oldestAge: number; silent: number } | null> | null = null;
+  // One query per scrape feeds all three gauges. While the database is down they report no
+  // sample (never a made-up 0), and the rest of the scrape — the spool, the breaker — still works.
   const read = () => {
     snapshot ??= db()
       .query<{ pending: string; oldest_age: string; silent: string }>({ name: "metrics-live-gauges", text: LIVE_SQL })
       .then((r) => ({ pending: Number(r.rows[0]?.pending ?? 0), oldestAge: Number(r.rows[0]?.oldest_age ?? 0), silent: Number(r.rows[0]?.silent ?? 0) }))
+      .catch(() => null)
       .finally(() => setTimeout(() => (snapshot = null), 0));
     return snapshot;
   };
@@ -27,7 +29,9 @@ export function registerLiveGauges(registry: Registry, db: () => pg.Pool): void 
     help: "Events stored and not yet processed (status PENDING)",
     registers: [registry],
     async collect() {
-      this.set((await read()).pending);
+      const live = await read();
+      if (live) this.set(live.pending);
+      else this.remove();
     },
   });
   new Gauge({
@@ -35,7 +39,9 @@ export function registerLiveGauges(registry: Registry, db: () => pg.Pool): void 
     help: "Age of the oldest PENDING event",
     registers: [registry],
     async collect() {
-      this.set((await read()).oldestAge);
+      const live = await read();
+      if (live) this.set(live.oldestAge);
+      else this.remove();
     },
   });
   new Gauge({
@@ -43,7 +49,9 @@ export function registerLiveGauges(registry: Registry, db: () => pg.Pool): void 
     help: "Vehicles quiet for longer than max(3 × their median gap, 60 min)",
     registers: [registry],
     async collect() {
-      this.set((await read()).silent);
+      const live = await read();
+      if (live) this.set(live.silent);
+      else this.remove();
     },
   });
 }

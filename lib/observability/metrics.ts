@@ -1,5 +1,6 @@
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { pool } from "@/lib/db/pool";
+import { registerAlertGauge } from "@/lib/observability/alert-gauge";
 import { registerLiveGauges } from "@/lib/observability/live-gauges";
 
 // One registry per process, on globalThis because Next can load this module from several bundles
@@ -12,6 +13,13 @@ interface Metrics {
   eventsProcessed: Counter<"outcome">;
   deadLetters: Counter;
   processingLag: Histogram;
+  spoolEntries: Gauge;
+  spoolBytes: Gauge;
+  spoolReplayed: Counter;
+  spoolTornLines: Counter;
+  spoolUnreplayable: Counter;
+  storageBreakerOpen: Gauge;
+  retentionRows: Counter<"task">;
 }
 
 const globalForMetrics = globalThis as unknown as { smartcarMetrics?: Metrics };
@@ -19,11 +27,12 @@ const globalForMetrics = globalThis as unknown as { smartcarMetrics?: Metrics };
 function createMetrics(): Metrics {
   const registry = new Registry();
   registerLiveGauges(registry, pool);
+  registerAlertGauge(registry, pool);
   return {
     registry,
     deliveries: new Counter({
       name: "smartcar_deliveries_total",
-      help: "Webhook requests by outcome (accepted, duplicate, challenge, rejected) and rejection reason",
+      help: "Webhook requests by outcome (accepted, duplicate, spooled, challenge, rejected) and rejection reason",
       labelNames: ["outcome", "reason"],
       registers: [registry],
     }),
@@ -55,6 +64,19 @@ function createMetrics(): Metrics {
       name: "smartcar_processing_lag_seconds",
       help: "Time from receipt to processed",
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
+      registers: [registry],
+    }),
+    // Local spool (lib/spool) and the receiver's view of storage: what an outage leaves to replay.
+    spoolEntries: new Gauge({ name: "smartcar_spool_entries", help: "Verified deliveries waiting in this instance's local spool", registers: [registry] }),
+    spoolBytes: new Gauge({ name: "smartcar_spool_bytes", help: "Bytes of this instance's local spool files", registers: [registry] }),
+    spoolReplayed: new Counter({ name: "smartcar_spool_replayed_total", help: "Spooled deliveries stored in the database by a replay", registers: [registry] }),
+    spoolTornLines: new Counter({ name: "smartcar_spool_torn_lines_total", help: "Incomplete spool lines skipped (appends cut off by a crash, never acknowledged)", registers: [registry] }),
+    spoolUnreplayable: new Counter({ name: "smartcar_spool_unreplayable_total", help: "Spooled deliveries the database refused for good, set aside in unreplayable.jsonl", registers: [registry] }),
+    storageBreakerOpen: new Gauge({ name: "smartcar_storage_breaker_open", help: "1 while this instance cannot store deliveries in the database", registers: [registry] }),
+    retentionRows: new Counter({
+      name: "smartcar_retention_rows_total",
+      help: "Rows retention purged, coarsened or deleted, by task",
+      labelNames: ["task"],
       registers: [registry],
     }),
   };

@@ -3,13 +3,15 @@ import { startEmbeddedExecutor, type EmbeddedExecutor } from "@/inngest/embedded
 import { functions } from "@/inngest/functions";
 import { env, resolveQueueMode } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
+import { openStorageGuard } from "@/lib/ingest/storage-guard";
 import { logger } from "@/lib/observability/logger";
 
 const globalForBackground = globalThis as unknown as { smartcarExecutor?: Promise<EmbeddedExecutor | null> };
 
 /**
- * Work the server process does besides answering requests: in embedded queue mode, the executor
- * that runs the Inngest functions (crons included). Started once per process.
+ * Work the server process does besides answering requests: the local spool (leftovers of an
+ * earlier process are replayed once the database answers) and, in embedded queue mode, the
+ * executor that runs the Inngest functions (crons included). Started once per process.
  */
 export function startBackgroundWork(): Promise<EmbeddedExecutor | null> {
   globalForBackground.smartcarExecutor ??= start();
@@ -20,6 +22,7 @@ async function start(): Promise<EmbeddedExecutor | null> {
   const config = env();
   const mode = resolveQueueMode(config);
   logger.info({ queue: mode, database: config.DATABASE_MODE ?? "external" }, "server.modes");
+  await openStorageGuard();
   if (mode !== "embedded") return null;
   if (!config.DATABASE_URL) {
     logger.error("embedded executor not started: DATABASE_URL is not set (start the app with `npm start`)");
@@ -34,9 +37,15 @@ async function start(): Promise<EmbeddedExecutor | null> {
     leaseMs: config.EXECUTOR_LEASE_MS,
     backoffBaseMs: config.EXECUTOR_BACKOFF_BASE_MS,
   });
-  // Hand leased runs back on a graceful stop so a restart resumes them at once, not after the lease.
-  process.once("SIGTERM", () => void executor.stop());
-  process.once("SIGINT", () => void executor.stop());
   logger.info("executor.started");
   return executor;
+}
+
+/**
+ * Stops the executor for a graceful shutdown: calls in flight get up to `timeoutMs`, then their
+ * runs are handed back (leases released) so the next start resumes them at once.
+ */
+export async function stopBackgroundWork(timeoutMs: number): Promise<void> {
+  const executor = await globalForBackground.smartcarExecutor?.catch(() => null);
+  await executor?.stop({ timeoutMs });
 }

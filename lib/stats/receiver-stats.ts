@@ -57,6 +57,12 @@ function count(buffer: StatsBuffer, outcome: ReceiveOutcome, durationMs: number)
       buffer.add(METRIC.receiveMsBucket, bucketFor(durationMs, RECEIVE_MS_BOUNDS));
       buffer.add(METRIC.receiveMsSum, "", durationMs);
       return;
+    case "spooled":
+      // Acknowledged now, so its answer time counts now; received/duplicates are counted by the
+      // replay, which is when the database says which of the two it is (recordReplayed).
+      buffer.add(METRIC.receiveMsBucket, bucketFor(durationMs, RECEIVE_MS_BOUNDS));
+      buffer.add(METRIC.receiveMsSum, "", durationMs);
+      return;
     case "rejected":
       buffer.add(METRIC.rejected, outcome.reason);
       return;
@@ -66,4 +72,14 @@ function count(buffer: StatsBuffer, outcome: ReceiveOutcome, durationMs: number)
     case "challenge":
       return;
   }
+}
+
+/** Counts a spooled delivery once a replay stored it, in the hour it was originally received. */
+export function recordReplayed(delivery: { eventType: string; receivedAt: Date }, duplicate: boolean): void {
+  receiverStats().buffer.add(duplicate ? METRIC.duplicates : METRIC.received, dimension(delivery.eventType), 1, delivery.receivedAt.getTime());
+}
+
+/** Writes the counts held in memory now (replay batches, graceful shutdown). */
+export function flushReceiverStats(): Promise<void> {
+  return receiverStats().buffer.flush();
 }

@@ -18,6 +18,8 @@ export interface RunningApp {
   stop(): Promise<void>;
   /** SIGKILL to the whole process group: launcher and Next server die without cleanup. */
   kill(): Promise<void>;
+  /** SIGTERM to the launcher alone, as a supervisor would send it; resolves with its exit code. */
+  terminate(): Promise<number | null>;
 }
 
 export interface AppOptions {
@@ -53,7 +55,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exitCode = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = exitCode.then(() => undefined);
 
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -83,6 +86,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     kill: async () => {
       killGroup(child, "SIGKILL");
       await exited;
+    },
+    terminate: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exitCode;
     },
   };
 }
