@@ -41,13 +41,10 @@ export async function redriveEvent(principal: Principal, eventId: string, { forc
 }
 
 async function whyNotRedrivable(tx: Prisma.TransactionClient, eventId: string, force: boolean): Promise<AppError> {
-  const found = await tx.event.findUnique({ where: { eventId }, select: { status: true } });
+  const found = await tx.event.findUnique({ where: { eventId }, select: { status: true, rawBody: true } });
   if (!found) return new AppError("NOT_FOUND", "No event with this id.");
-  const allowed = found.status === "DEAD_LETTERED" || (force && found.status === "PROCESSED");
-  if (!allowed) {
-    const hint = found.status === "PROCESSED" ? ' Send {"force": true} to process it again.' : " It is still on its way through the queue.";
-    return new AppError("NOT_REDRIVABLE", `The event is ${found.status}; only DEAD_LETTERED events can be re-driven.${hint}`);
-  }
-  // Allowed status, yet the update matched nothing: the payload is gone.
-  return new AppError("PAYLOAD_PURGED", "The raw payload of this event has been purged by retention: there is nothing to re-drive.");
+  // Before the status: a purged PROCESSED event must not be told to "send force", which cannot help.
+  if (found.rawBody === null) return new AppError("PAYLOAD_PURGED", "The raw payload of this event has been purged by retention: there is nothing to re-drive.");
+  const hint = found.status === "PROCESSED" && !force ? ' Send {"force": true} to process it again.' : " It is still on its way through the queue.";
+  return new AppError("NOT_REDRIVABLE", `The event is ${found.status}; only DEAD_LETTERED events can be re-driven.${hint}`);
 }

@@ -31,6 +31,18 @@ export function coarsenLocation(body: unknown): unknown {
   return coarse;
 }
 
+/**
+ * Every object anywhere in `value` that carries `latitude` or `longitude`, coarsened as above:
+ * how a whole raw payload is rounded. Fails closed: not only the location signal's body (whose
+ * path differs between payload shapes) but any object with coordinates.
+ */
+export function coarsenLocationsDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(coarsenLocationsDeep);
+  if (!isRecord(value)) return value;
+  const copy = Object.fromEntries(Object.entries(value).map(([key, child]) => [key, coarsenLocationsDeep(child)]));
+  return "latitude" in copy || "longitude" in copy ? coarsenLocation(copy) : copy;
+}
+
 function roundCoordinate(value: unknown): number | null {
   if (typeof value !== "number" || !Number.isFinite(value)) return null;
   const factor = 10 ** DECIMALS;

@@ -1,0 +1,62 @@
+import type { ClientBase, QueryConfig } from "pg";
+
+// Retention of operational rows: finished embedded-executor runs and rejected deliveries.
+// Each call is one bounded statement (in the caller's transaction); `more` says a full batch was
+// taken and more may be left.
+// `= ANY(ARRAY(...))` makes the rows picked primary-key probes rather than a join over the table.
+
+type Batch = { changed: number; more: boolean };
+
+function batchOf(rowCount: number | null, limit: number): Batch {
+  const changed = rowCount ?? 0;
+  return { changed, more: changed === limit };
+}
+
+// Nothing the executor still needs: QUEUED and RUNNING runs stay, and a finished run is read by
+// nobody — its onFailure run carries its own copy of the event, and every write to a run is
+// guarded by status = 'RUNNING'. The row's unique event_key is what drops a repeated Inngest
+// event id, which Inngest itself does for 24 hours: hence the default of a day.
+const DELETE_EXECUTOR_RUNS_SQL = `
+DELETE FROM executor_run WHERE run_id = ANY(ARRAY(
+  SELECT run_id FROM executor_run
+  WHERE finished_at < $1 AND status IN ('DONE', 'FAILED')
+  ORDER BY finished_at
+  LIMIT $2
+))`;
+
+export function deleteFinishedRunsSql(cutoff: Date, limit: number): QueryConfig {
+  return { name: "retention-delete-runs", text: DELETE_EXECUTOR_RUNS_SQL, values: [cutoff, limit] };
+}
+
+export async function deleteFinishedRunsBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
+  const result = await db.query(deleteFinishedRunsSql(cutoff, limit));
+  return batchOf(result.rowCount, limit);
+}
+
+// Reads already treat an expired body as gone (lib/dal/rejections.ts, release-rejection.ts);
+// dropping it frees the space QUARANTINE_MAX_BYTES counts. The hash and first 2 KB stay.
+const EXPIRE_BODIES_SQL = `
+UPDATE rejected_delivery SET body = NULL WHERE id = ANY(ARRAY(
+  SELECT id FROM rejected_delivery
+  WHERE body IS NOT NULL AND body_expires_at <= now()
+  LIMIT $1
+))`;
+
+export async function expireQuarantinedBodiesBatch(db: ClientBase, limit: number): Promise<Batch> {
+  const result = await db.query({ name: "retention-expire-bodies", text: EXPIRE_BODIES_SQL, values: [limit] });
+  return batchOf(result.rowCount, limit);
+}
+
+const DELETE_REJECTIONS_SQL = `
+DELETE FROM rejected_delivery WHERE id = ANY(ARRAY(
+  SELECT id FROM rejected_delivery WHERE received_at < $1 ORDER BY received_at LIMIT $2
+))`;
+
+export function deleteRejectionsSql(cutoff: Date, limit: number): QueryConfig {
+  return { name: "retention-delete-rejections", text: DELETE_REJECTIONS_SQL, values: [cutoff, limit] };
+}
+
+export async function deleteRejectionsBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
+  const result = await db.query(deleteRejectionsSql(cutoff, limit));
+  return batchOf(result.rowCount, limit);
+}
