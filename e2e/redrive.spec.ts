@@ -13,6 +13,7 @@ import { storageStatePath } from "./support/e2e-users";
 
 const single: { vehicleId: string; eventId: string } = { vehicleId: randomUUID(), eventId: "" };
 const bulk: { vehicleId: string; eventIds: string[] } = { vehicleId: randomUUID(), eventIds: [] };
+const selection: { vehicleId: string; eventIds: string[] } = { vehicleId: randomUUID(), eventIds: [] };
 // Dead-letters at once and for ever (no vehicle id): for the checks that must change nothing.
 let unfixable = "";
 
@@ -37,16 +38,18 @@ test.beforeAll(async () => {
   // Far more failures than retries: only removing the plan lets these vehicles through.
   await planFault(db, single.vehicleId, 1_000);
   await planFault(db, bulk.vehicleId, 1_000);
+  await planFault(db, selection.vehicleId, 1_000);
 
   single.eventId = await post(vehicleState(single.vehicleId, [{ code: "tractionbattery-stateofcharge", value: 55, unit: "percent" }]));
   for (const value of [60, 61]) bulk.eventIds.push(await post(vehicleState(bulk.vehicleId, [{ code: "tractionbattery-stateofcharge", value, unit: "percent" }])));
+  for (const value of [70, 71, 72]) selection.eventIds.push(await post(vehicleState(selection.vehicleId, [{ code: "tractionbattery-stateofcharge", value, unit: "percent" }])));
   unfixable = await post(JSON.stringify({ eventId: randomUUID(), eventType: "VEHICLE_STATE", data: { signals: [] }, meta: { version: "4.0", deliveryId: randomUUID(), deliveredAt: Date.now() } }));
 
-  for (const eventId of [single.eventId, ...bulk.eventIds, unfixable]) {
+  for (const eventId of [single.eventId, ...bulk.eventIds, ...selection.eventIds, unfixable]) {
     await expect.poll(async () => (await eventOf(eventId)).status, { timeout: 30_000, message: `event ${eventId} to dead-letter` }).toBe("DEAD_LETTERED");
   }
   // The cause is fixed: from now on these vehicles process normally.
-  await db.query("DELETE FROM test_fault_plan WHERE vehicle_id = ANY($1)", [[single.vehicleId, bulk.vehicleId]]);
+  await db.query("DELETE FROM test_fault_plan WHERE vehicle_id = ANY($1)", [[single.vehicleId, bulk.vehicleId, selection.vehicleId]]);
 });
 
 test.afterAll(async () => {
@@ -94,6 +97,30 @@ test.describe("as support", () => {
     await expect(job.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "2", { timeout: 20_000 });
     await expect(job).toContainText(/Processed\s*2/);
     for (const eventId of bulk.eventIds) expect(await eventOf(eventId)).toMatchObject({ status: "PROCESSED", redrives: 1 });
+  });
+
+  test("ticked dead letters are re-driven as ONE job whose progress shows, the others left alone", async ({ page }) => {
+    const [first, second, untouched] = selection.eventIds;
+    await page.goto(`/dead-letters?vehicleId=${selection.vehicleId}`);
+    for (const eventId of [first, second]) {
+      await page.getByRole("checkbox", { name: `Select event ${eventId}` }).check();
+    }
+    await page.getByRole("button", { name: "Re-drive 2 selected" }).click();
+
+    // The same job view as a filter's re-drive, with the page's filter kept.
+    await expect(page).toHaveURL(new RegExp(`[?&]vehicleId=${selection.vehicleId}&job=[0-9a-f-]{36}`));
+    const job = page.getByRole("region", { name: "Bulk re-drive" });
+    await expect(job).toContainText("DONE", { timeout: 20_000 });
+    await expect(job.getByRole("progressbar")).toHaveAttribute("aria-valuemax", "2");
+    await expect(job.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "2", { timeout: 20_000 });
+    await expect(job).toContainText(/Processed\s*2/);
+    for (const eventId of [first, second]) expect(await eventOf(eventId ?? "")).toMatchObject({ status: "PROCESSED", redrives: 1 });
+    expect(await eventOf(untouched ?? "")).toMatchObject({ status: "DEAD_LETTERED", redrives: 0 });
+    // One bulk job in the audit log, no single re-drives.
+    const audit = auditSchema.parse(await (await api.get("/api/v1/audit?limit=200")).json()).items;
+    expect(audit.filter((e) => e.action === "event.redrive" && [first, second].includes(e.targetId ?? ""))).toHaveLength(0);
+    const jobId = new URL(page.url()).searchParams.get("job");
+    expect(audit.filter((e) => e.action === "event.redrive_bulk" && e.targetId === jobId)).toHaveLength(1);
   });
 });
 

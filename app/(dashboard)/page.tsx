@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { cache } from "react";
 import { Card } from "@/components/ui/card";
 import { FilterBar } from "@/components/filters/filter-bar";
+import { AlertHeadline } from "@/components/overview/alert-headline";
 import { BacklogFigures } from "@/components/overview/backlog-figures";
 import { LatencyFigures } from "@/components/overview/latency-figures";
 import { PipelineChart } from "@/components/overview/pipeline-chart";
@@ -15,6 +16,7 @@ import { presetRange, RANGE_FIELD, RANGE_PRESETS, rangePreset } from "@/componen
 import { single, type SearchParamsRecord } from "@/components/url/search-params";
 import type { UserPrincipal } from "@/lib/auth/session-user";
 import { requireUser } from "@/lib/auth/session";
+import { countLiveAlerts } from "@/lib/dal/alerts";
 import { getOverview } from "@/lib/dal/overview";
 import { HEALTH_VALUES, listVehicles } from "@/lib/dal/vehicle-list";
 
@@ -39,6 +41,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <PageHeader title="Overview" description="Is the pipeline keeping up, and which vehicles need someone?" actions={<AutoRefresh seconds={REFRESH_SECONDS} />} />
       <FilterBar label="Overview range" fields={[RANGE_FIELD]} />
       <div className="space-y-6">
+        <Widget title="Live alerts" fallback={<CardSkeleton lines={1} label="Loading live alerts" />}>
+          <LiveAlerts user={user} />
+        </Widget>
         <Widget title="Backlog" fallback={<StatGridSkeleton label="Loading backlog" />}>
           <Backlog load={load} />
         </Widget>
@@ -64,6 +69,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 }
 
 type LoadOverview = () => ReturnType<typeof getOverview>;
+
+async function LiveAlerts({ user }: { user: UserPrincipal }) {
+  return <AlertHeadline counts={await countLiveAlerts(user)} />;
+}
 
 async function Backlog({ load }: { load: LoadOverview }) {
   const { backlog, vehicles } = await load();

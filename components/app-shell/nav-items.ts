@@ -10,6 +10,7 @@ export interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview", role: "viewer" },
+  { href: "/alerts", label: "Alerts", role: "viewer" },
   { href: "/events", label: "Events", role: "viewer" },
   { href: "/vehicles", label: "Vehicles", role: "viewer" },
   { href: "/errors", label: "Errors", role: "viewer" },

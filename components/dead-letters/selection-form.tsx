@@ -4,13 +4,14 @@ import { useActionState, useEffect, useState } from "react";
 import type { ActionResult, FormAction } from "@/lib/auth/authorized-action";
 
 // The form the table's checkboxes belong to (they name it in their `form` attribute). It counts
-// the ticked boxes for its label and can tick every box on the page.
+// the ticked boxes for its label and can tick every box on the page. The page's filters travel
+// as hidden fields, so the job page it leads to keeps them.
 
 function boxes(formId: string): HTMLInputElement[] {
   return [...document.querySelectorAll<HTMLInputElement>(`input[type="checkbox"][name="eventId"][form="${CSS.escape(formId)}"]`)];
 }
 
-export function SelectionForm({ formId, action }: { formId: string; action: FormAction }) {
+export function SelectionForm({ formId, action, filter }: { formId: string; action: FormAction; filter: Record<string, string> }) {
   const [result, formAction, isPending] = useActionState<ActionResult | null, FormData>(action, null);
   const [selected, setSelected] = useState(0);
   const [total, setTotal] = useState(0);
@@ -34,6 +35,9 @@ export function SelectionForm({ formId, action }: { formId: string; action: Form
 
   return (
     <form id={formId} action={formAction} className="flex flex-wrap items-center gap-3">
+      {Object.entries(filter).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <label className="inline-flex items-center gap-2 text-sm text-slate-700">
         <input
           type="checkbox"

@@ -1,6 +1,6 @@
 import { StackedBarChart, type BarSeries } from "@/components/charts/stacked-bar-chart";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { HourOverview } from "@/lib/dal/overview";
+import type { ErrorHour } from "@/lib/dal/error-breakdown";
 
 const SERIES: BarSeries[] = [
   { key: "signature", label: "Rejected: signature", color: "red", stack: "rejected" },
@@ -8,16 +8,25 @@ const SERIES: BarSeries[] = [
   { key: "deadLettered", label: "Dead-lettered", color: "purple", stack: "dead" },
 ];
 
+const SIGNATURE_REASONS = new Set(["SIGNATURE_MISSING", "SIGNATURE_MISMATCH"]);
+
+const sum = (counts: Record<string, number>, keep: (key: string) => boolean = () => true) =>
+  Object.entries(counts).reduce((total, [key, n]) => (keep(key) ? total + n : total), 0);
+
 /** Delivery and processing failures per hour: what the receiver refused, and what processing gave up on. */
-export function FailuresChart({ hours }: { hours: HourOverview[] }) {
-  if (hours.every((h) => h.rejected + h.deadLettered === 0)) return <EmptyState title="No failures in this range" />;
+export function FailuresChart({ hours }: { hours: ErrorHour[] }) {
+  if (hours.every((h) => sum(h.rejected) + sum(h.deadLettered) === 0)) return <EmptyState title="No failures in this range" />;
   return (
     <StackedBarChart
       label="Rejected deliveries and dead-lettered events per hour"
       series={SERIES}
       buckets={hours.map((h) => ({
         at: h.hour,
-        values: { signature: h.signatureRejections, otherRejections: h.rejected - h.signatureRejections, deadLettered: h.deadLettered },
+        values: {
+          signature: sum(h.rejected, (reason) => SIGNATURE_REASONS.has(reason)),
+          otherRejections: sum(h.rejected, (reason) => !SIGNATURE_REASONS.has(reason)),
+          deadLettered: sum(h.deadLettered),
+        },
       }))}
     />
   );

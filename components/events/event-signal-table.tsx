@@ -1,11 +1,28 @@
 import { SignalStatusBadge } from "@/components/badges/vehicle-badges";
 import { DataTable } from "@/components/table/data-table";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Timestamp } from "@/components/ui/timestamp";
 import { SignalValue } from "@/components/vehicles/signal-value";
-import type { EventSignalDto } from "@/lib/dal/events";
+import type { EventSignalDto, SignalOutcome } from "@/lib/dal/events";
 
-/** The signals as this event's payload reported them (not what the vehicle holds now). */
+const OUTCOME: Record<SignalOutcome, { tone: BadgeTone; label: string; title: string }> = {
+  APPLIED: { tone: "success", label: "Applied", title: "Newer than the stored value: it became the vehicle's latest" },
+  STALE: { tone: "muted", label: "Stale", title: "Not newer than the stored value: kept in history, the vehicle's state unchanged" },
+  FAILED: { tone: "danger", label: "Failed", title: "The car reported an error for this signal" },
+};
+
+function OutcomeBadge({ outcome }: { outcome: SignalOutcome | null }) {
+  if (!outcome) return <span className="text-xs text-slate-500" title="Not processed into vehicle state, or processed before per-signal outcomes were kept">—</span>;
+  const spec = OUTCOME[outcome];
+  return (
+    <Badge tone={spec.tone} title={spec.title}>
+      {spec.label}
+    </Badge>
+  );
+}
+
+/** The signals as this event's payload reported them (not what the vehicle holds now), and what processing made of each. */
 export function EventSignalTable({ signals }: { signals: EventSignalDto[] }) {
   return (
     <DataTable
@@ -38,6 +55,7 @@ export function EventSignalTable({ signals }: { signals: EventSignalDto[] }) {
             </>
           ),
         },
+        { header: "Outcome", cell: (s) => <OutcomeBadge outcome={s.outcome} /> },
         { header: "OEM updated", cell: (s) => <Timestamp iso={s.oemUpdatedAt} />, hideBelow: "md" },
         { header: "Retrieved", cell: (s) => <Timestamp iso={s.retrievedAt} />, hideBelow: "lg" },
       ]}

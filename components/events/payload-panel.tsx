@@ -1,12 +1,12 @@
 import { CopyButton } from "@/components/json/copy-button";
 import { JsonViewer } from "@/components/json/json-viewer";
 import { EmptyState } from "@/components/ui/empty-state";
-
-export type PayloadView = { kind: "json"; value: unknown } | { kind: "text"; text: string } | { kind: "purged" };
+import type { EventPayload } from "@/lib/dal/event-payload";
 
 /** The raw payload as stored: a JSON tree, or the text itself when it is not JSON. */
-export function PayloadPanel({ payload, isRedacted }: { payload: PayloadView; isRedacted: boolean }) {
+export function PayloadPanel({ payload, isRedacted }: { payload: EventPayload; isRedacted: boolean }) {
   if (payload.kind === "purged") return <EmptyState title="Payload purged">Retention removed the raw body of this event; its summary and history remain.</EmptyState>;
+  if (payload.kind === "withheld") return <EmptyState title="Payload not shown">It is not JSON, so its coordinates cannot be rounded for your role.</EmptyState>;
   return (
     <div className="space-y-2">
       {isRedacted && <p className="text-xs text-slate-600">Coordinates are rounded to about 1 km for your role.</p>}

@@ -1,5 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
+import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { isSameOrigin } from "@/lib/auth/same-origin";
@@ -34,6 +35,8 @@ export function authorizedAction<S extends z.ZodType>(
     try {
       return await handler(input.data, user);
     } catch (err) {
+      // redirect(), notFound() and forbidden() work by throwing: they are answers, not failures.
+      unstable_rethrow(err);
       if (err instanceof AppError) return { ok: false, message: err.message };
       logger.error({ err }, "server action failed");
       return { ok: false, message: "Something went wrong on the server; the audit log shows whether the change was made." };

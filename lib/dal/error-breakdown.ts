@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { pool } from "@/lib/db/pool";
 import { assertRole, type Viewer } from "@/lib/dal/authorize";
-import { rangeQuerySchema, resolveRange, toWholeHours } from "@/lib/dal/time-range";
+import { hourStarts, rangeQuerySchema, resolveRange, toWholeHours } from "@/lib/dal/time-range";
 import { METRIC, type MetricName } from "@/lib/stats/metric-names";
 import { readStats, type StatRow } from "@/lib/stats/read-stats";
 
 // What went wrong, and where (API.md §5 GET /errors), in three sections that are never mixed
 // (DESIGN.md): signals a car failed to report, conditions Smartcar raised about a vehicle, and
-// deliveries or events our pipeline refused or gave up on. Counts come from the hourly rollups;
-// only "open now" reads live state (vehicle_condition: a few rows per car).
+// deliveries or events our pipeline refused or gave up on — as totals by group and as trends
+// per hour. Counts come from the hourly rollups; only "open now" reads live state
+// (vehicle_condition: a few rows per car).
 
 export const GROUP_BY = ["type", "code", "signal", "make"] as const;
 
@@ -42,6 +43,21 @@ export interface ErrorBreakdown {
   vehicleConditions: BreakdownSection & { openNow: BreakdownSection };
   /** Requests refused by the receiver ("rejected:<reason>") and events dead-lettered ("dead_lettered:<reason>"). */
   deliveryFailures: BreakdownSection;
+  /** One entry per hour of the range, oldest first, hours without errors included: the trends. */
+  hours: ErrorHour[];
+}
+
+/** One hour's counts of each section, by type (or reason) whatever the groupBy: a handful of series per chart. */
+export interface ErrorHour {
+  hour: string;
+  /** Failed signals by error type. */
+  signalErrors: Record<string, number>;
+  /** Vehicle conditions opened, by type. */
+  vehicleConditions: Record<string, number>;
+  /** Requests the receiver refused, by reason. */
+  rejected: Record<string, number>;
+  /** Events dead-lettered, by reason. */
+  deadLettered: Record<string, number>;
 }
 
 const DEFAULT_HOURS = 24;
@@ -100,7 +116,23 @@ export async function getErrorBreakdown(viewer: Viewer, query: ErrorsQuery, { no
       total: failures.reduce((sum, r) => sum + r.value, 0),
       groups: group(failures, failureKey),
     },
+    hours: perHour(rows, hourStarts(range)),
   };
+}
+
+function perHour(rows: readonly StatRow[], hours: readonly Date[]): ErrorHour[] {
+  const empty = (hour: Date): ErrorHour => ({ hour: hour.toISOString(), signalErrors: {}, vehicleConditions: {}, rejected: {}, deadLettered: {} });
+  const byHour = new Map(hours.map((h) => [h.getTime(), empty(h)]));
+  const add = (counts: Record<string, number>, key: string, value: number) => (counts[key] = (counts[key] ?? 0) + value);
+  for (const row of rows) {
+    const entry = byHour.get(row.hour.getTime());
+    if (!entry) continue;
+    if (row.metric === METRIC.signalErrorByType) add(entry.signalErrors, typeOf(row.dimension), row.value);
+    else if (row.metric === METRIC.conditionOpened) add(entry.vehicleConditions, typeOf(row.dimension), row.value);
+    else if (row.metric === METRIC.rejected) add(entry.rejected, row.dimension, row.value);
+    else if (row.metric === METRIC.deadLettered) add(entry.deadLettered, row.dimension, row.value);
+  }
+  return [...byHour.values()];
 }
 
 function total(rows: readonly StatRow[], metric: MetricName): number {

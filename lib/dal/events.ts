@@ -146,16 +146,27 @@ export async function listEventAttempts(eventId: string): Promise<ProcessingAtte
 }
 
 /**
- * One signal as the stored raw payload reported it — what Smartcar sent, not what processing
- * made of it: per-signal applied/stale is not stored, only the event's counts (`signals` on the
- * event resource). Codes are normalised to lower case; a failed signal has `body: null` and an
- * `error`. The precise location is coarsened for viewers, as everywhere.
+ * What processing made of one signal of a PROCESSED event: FAILED (the car reported an error for
+ * it), STALE (not newer than the value already stored: the event's stale_signals) or APPLIED.
+ */
+export type SignalOutcome = "APPLIED" | "STALE" | "FAILED";
+
+/**
+ * One signal as the stored raw payload reported it, with what processing made of it. Codes are
+ * normalised to lower case; a failed signal has `body: null` and an `error`. The precise location
+ * is coarsened for viewers, as everywhere.
  */
 export interface EventSignalDto {
   code: string;
   name: string | null;
   group: string | null;
   status: "OK" | "ERROR";
+  /**
+   * Null until the event is PROCESSED with outcome APPLIED or ALL_STALE — and for events
+   * processed before per-signal stale codes were recorded, whose stale readings cannot be told
+   * from the applied ones.
+   */
+  outcome: SignalOutcome | null;
   body: unknown;
   unit: string | null;
   error: { type: string; code: string | null } | null;
@@ -169,20 +180,38 @@ export interface EventSignalDto {
  * Throws PAYLOAD_PURGED (410) once retention has removed the raw body.
  */
 export async function listEventSignals(eventId: string, { viewerRole }: { viewerRole: Role }): Promise<EventSignalDto[] | null> {
-  const event = await prisma().event.findUnique({ where: { eventId }, select: { rawBody: true } });
+  const event = await prisma().event.findUnique({
+    where: { eventId },
+    select: { rawBody: true, status: true, outcome: true, staleSignals: true, signalsStale: true },
+  });
   if (!event) return null;
   if (event.rawBody === null) throw new AppError("PAYLOAD_PURGED", "The raw payload of this event has been purged by retention.");
+  const outcomeOf = signalOutcomes(event);
   return normaliseEvent(parseStoredJson(event.rawBody)).signals.map((s) => ({
     code: s.code,
     name: s.name,
     group: s.group,
     status: s.error ? "ERROR" : "OK",
+    outcome: outcomeOf(s.code, s.error !== null),
     body: redactSignalBody(s.code, s.body, viewerRole),
     unit: s.unit,
     error: s.error,
     oemUpdatedAt: epochMsToIso(s.oemUpdatedAt),
     retrievedAt: epochMsToIso(s.retrievedAt),
   }));
+}
+
+type OutcomeSource = { status: EventStatus; outcome: string | null; staleSignals: string[]; signalsStale: number };
+
+/** Per-signal outcomes from the event's outcome and stale codes (null where they cannot say). */
+function signalOutcomes(event: OutcomeSource): (code: string, failed: boolean) => SignalOutcome | null {
+  const isApplied = event.status === "PROCESSED" && event.outcome === "APPLIED";
+  const isAllStale = event.status === "PROCESSED" && event.outcome === "ALL_STALE";
+  // Processed before stale codes were kept: the count says some were stale, not which.
+  const isUnrecorded = isApplied && event.signalsStale > 0 && event.staleSignals.length === 0;
+  if ((!isApplied && !isAllStale) || isUnrecorded) return () => null;
+  const stale = new Set(event.staleSignals.map((code) => code.toLowerCase()));
+  return (code, failed) => (failed ? "FAILED" : isAllStale || stale.has(code) ? "STALE" : "APPLIED");
 }
 
 // The receiver stores only bodies that parsed as JSON; anything else reads as "no signals".

@@ -1,6 +1,6 @@
 import { pool } from "@/lib/db/pool";
 import { assertRole, type Viewer } from "@/lib/dal/authorize";
-import { rangeQuerySchema, resolveRange, toWholeHours, type TimeRange } from "@/lib/dal/time-range";
+import { hourStarts, rangeQuerySchema, resolveRange, toWholeHours } from "@/lib/dal/time-range";
 import { vehicleHealthSql } from "@/lib/dal/vehicle-health-sql";
 import { METRIC, PROCESSING_LAG_MS_BOUNDS, RECEIVE_MS_BOUNDS } from "@/lib/stats/metric-names";
 import { percentiles, type Percentiles } from "@/lib/stats/quantiles";
@@ -108,12 +108,6 @@ function summarise(rows: readonly StatRow[]): { counts: PipelineCounts; receiveL
     receiveLatencyMs: percentiles(buckets(METRIC.receiveMsBucket), RECEIVE_MS_BOUNDS),
     processingLagMs: percentiles(buckets(METRIC.processingLagMsBucket), PROCESSING_LAG_MS_BOUNDS),
   };
-}
-
-function hourStarts({ from, to }: TimeRange): Date[] {
-  const hours: Date[] = [];
-  for (let t = from.getTime(); t < to.getTime(); t += 3_600_000) hours.push(new Date(t));
-  return hours;
 }
 
 async function readBacklog(now: Date): Promise<Overview["backlog"]> {

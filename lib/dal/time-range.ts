@@ -38,3 +38,10 @@ export function resolveRange(
 export function toWholeHours({ from, to }: TimeRange): TimeRange {
   return { from: new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS), to: new Date(Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS) };
 }
+
+/** The start of every UTC hour in a whole-hour range, oldest first. */
+export function hourStarts({ from, to }: TimeRange): Date[] {
+  const hours: Date[] = [];
+  for (let t = from.getTime(); t < to.getTime(); t += HOUR_MS) hours.push(new Date(t));
+  return hours;
+}

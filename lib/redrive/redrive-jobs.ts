@@ -12,6 +12,7 @@ import { eventFilterConditions, eventFilterSchema, type EventFilter } from "@/li
 import { sqlParams } from "@/lib/dal/sql-params";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/observability/logger";
+import { redrivable } from "@/lib/redrive/reset";
 
 // Bulk re-drive (API.md §5 POST /redrive, GET /redrive/{jobId}): the event-list filters pick
 // DEAD_LETTERED events, their ids are fixed in a redrive_job row at creation, and the
@@ -58,9 +59,30 @@ export async function createRedriveJob(principal: Principal, request: BulkRedriv
   if (eventIds.length > MAX_JOB_EVENTS) {
     throw new AppError("INVALID_BODY", `More than ${MAX_JOB_EVENTS} events match; one job takes at most ${MAX_JOB_EVENTS}: narrow the filter (e.g. from/to).`);
   }
+  return startJob(principal, eventIds, filterJson(filter));
+}
+
+/**
+ * A bulk re-drive of events picked one by one (the dead-letter page's ticked rows): one job like
+ * a filter's, so it is audited once, runs in the queue and shows its progress the same way.
+ * Picked events no longer DEAD_LETTERED (re-driven meanwhile) or purged are left out.
+ */
+export async function createRedriveJobForEvents(principal: Principal, picked: readonly string[]): Promise<CreatedRedriveJob> {
+  assertRole(principal, "support");
+  if (picked.length > MAX_JOB_EVENTS) throw new AppError("INVALID_BODY", `One job takes at most ${MAX_JOB_EVENTS} events.`);
+  const rows = await prisma().event.findMany({
+    where: { eventId: { in: [...picked] }, ...redrivable(["DEAD_LETTERED"]) },
+    select: { eventId: true },
+    orderBy: [{ receivedAt: "asc" }, { eventId: "asc" }],
+  });
+  if (rows.length === 0) return { jobId: null, count: 0 };
+  return startJob(principal, rows.map((r) => r.eventId), { selection: `${picked.length} picked` });
+}
+
+async function startJob(principal: Principal, eventIds: string[], filter: Record<string, string>): Promise<CreatedRedriveJob> {
   const job = await prisma().$transaction(async (tx) => {
     const created = await tx.redriveJob.create({
-      data: { createdBy: actorFromPrincipal(principal).name, filter: filterJson(filter), eventIds, total: eventIds.length },
+      data: { createdBy: actorFromPrincipal(principal).name, filter, eventIds, total: eventIds.length },
       select: { jobId: true },
     });
     await recordAudit(
@@ -69,7 +91,7 @@ export async function createRedriveJob(principal: Principal, request: BulkRedriv
         action: "event.redrive_bulk",
         targetType: "redrive_job",
         targetId: created.jobId,
-        details: { count: eventIds.length, filter: filterJson(filter) },
+        details: { count: eventIds.length, filter },
       },
       tx,
     );

@@ -1,16 +1,16 @@
 "use server";
 
-import { refresh } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { resourceIdSchema } from "@/lib/api/params";
 import { authorizedAction, type ActionResult } from "@/lib/auth/authorized-action";
 import { MAX_PAGE_SIZE } from "@/lib/dal/event-list";
-import { AppError } from "@/lib/errors";
-import { redriveEvent } from "@/lib/redrive/redrive-event";
+import { createRedriveJobForEvents } from "@/lib/redrive/redrive-jobs";
+import { jobPath } from "../_lib/job-path";
 
-// Re-drives the dead letters ticked on one page. Each goes through redriveEvent, so each is
-// checked, audited and dispatched exactly as a single re-drive; one that cannot be re-driven
-// (re-driven meanwhile by someone else, payload purged) does not stop the others.
+// Re-drives the dead letters ticked on one page as ONE bulk job (lib/redrive/redrive-jobs.ts):
+// audited once, run in the queue in batches, and followed on the dead-letter page exactly like
+// "re-drive everything matching".
 
 const SEPARATOR = "\n";
 
@@ -21,25 +21,13 @@ const inputSchema = z.object({
     .pipe(z.array(resourceIdSchema).min(1, "Select at least one event.").max(MAX_PAGE_SIZE)),
 });
 
-const redriveEach = authorizedAction("support", inputSchema, async ({ eventIds }, user) => {
-  const refused: string[] = [];
-  for (const eventId of eventIds) {
-    try {
-      await redriveEvent(user, eventId);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      refused.push(`${eventId.slice(0, 8)}…: ${err.message}`);
-    }
-  }
-  refresh();
-  const done = eventIds.length - refused.length;
-  const summary = `${done} of ${eventIds.length} re-driven: they are back in the queue.`;
-  return refused.length === 0 ? { ok: true, message: summary } : { ok: done > 0, message: `${summary} Not re-driven — ${refused.join("; ")}` };
-});
-
 /** The selection arrives as repeated `eventId` checkboxes; the shared frame reads one value per key. */
 export async function redriveSelectedAction(previous: ActionResult | null, form: FormData): Promise<ActionResult> {
   const joined = new FormData();
   joined.set("eventIds", form.getAll("eventId").filter((v) => typeof v === "string").join(SEPARATOR));
-  return redriveEach(previous, joined);
+  return authorizedAction("support", inputSchema, async ({ eventIds }, user) => {
+    const job = await createRedriveJobForEvents(user, eventIds);
+    if (job.jobId === null) return { ok: false, message: "None of the selected events can be re-driven any more: re-driven meanwhile, or purged." };
+    redirect(jobPath(form, job.jobId));
+  })(previous, joined);
 }

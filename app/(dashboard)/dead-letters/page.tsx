@@ -56,7 +56,7 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
               <BulkRedrivePanel filter={filterFields(flat)} countAction={countRedrivableAction} startAction={startBulkRedriveAction} />
             </Card>
           )}
-          <Card title="Dead-lettered events" actions={canRedrive ? <SelectionForm formId={SELECTION_FORM_ID} action={redriveSelectedAction} /> : undefined}>
+          <Card title="Dead-lettered events" description={canRedrive ? "Ticked events are re-driven as one job, followed above like a filter's." : undefined} actions={canRedrive ? <SelectionForm formId={SELECTION_FORM_ID} action={redriveSelectedAction} filter={filterFields(flat)} /> : undefined}>
             <Widget title="Dead-lettered events" fallback={<TableSkeleton label="Loading dead letters" />}>
               <DeadLetters user={user} query={query.data} params={params} selectable={canRedrive} />
             </Widget>

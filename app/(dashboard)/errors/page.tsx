@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { cache } from "react";
 import { BreakdownSection } from "@/components/errors/breakdown-section";
 import { FailuresChart } from "@/components/errors/failures-chart";
+import { TrendChart } from "@/components/errors/trend-chart";
 import { FilterBar } from "@/components/filters/filter-bar";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -12,13 +13,12 @@ import { single, type SearchParamsRecord } from "@/components/url/search-params"
 import { requireUser } from "@/lib/auth/session";
 import type { UserPrincipal } from "@/lib/auth/session-user";
 import { GROUP_BY, getErrorBreakdown, type GroupBy } from "@/lib/dal/error-breakdown";
-import { getOverview } from "@/lib/dal/overview";
 
 export const metadata: Metadata = { title: "Errors · Smartcar Monitor" };
 
 const GROUP_LABELS: Record<GroupBy, string> = { type: "Type", code: "Type and code", signal: "Signal", make: "Make" };
 
-// The three sections read one breakdown: one query per request.
+// The three sections and their trends read one breakdown: one query per request.
 const breakdown = cache((user: UserPrincipal, groupBy: GroupBy, from: number, to: number) =>
   getErrorBreakdown(user, { groupBy, from: new Date(from), to: new Date(to) }, { now: new Date(to) }),
 );
@@ -45,19 +45,29 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
       />
       <div className="space-y-6">
         <Card title="Signal errors" description={`Failed signals inside VEHICLE_STATE events, by ${GROUP_LABELS[groupBy].toLowerCase()} · ${RANGE_PRESETS[preset].label.toLowerCase()}.`}>
-          <Widget title="Signal errors" fallback={<ChartSkeleton label="Loading signal errors" />}>
-            <SignalErrors load={load} />
-          </Widget>
+          <div className="space-y-4">
+            <Widget title="Signal errors per hour" fallback={<ChartSkeleton label="Loading signal errors per hour" />}>
+              <SignalErrorsOverTime load={load} />
+            </Widget>
+            <Widget title="Signal errors" fallback={<ChartSkeleton label="Loading signal errors" />}>
+              <SignalErrors load={load} />
+            </Widget>
+          </div>
         </Card>
         <Card title="Vehicle conditions" description={`VEHICLE_ERROR conditions opened in the range, and those open right now, by ${GROUP_LABELS[groupBy].toLowerCase()}.`}>
-          <Widget title="Vehicle conditions" fallback={<ChartSkeleton label="Loading vehicle conditions" />}>
-            <Conditions load={load} />
-          </Widget>
+          <div className="space-y-4">
+            <Widget title="Conditions opened per hour" fallback={<ChartSkeleton label="Loading conditions opened per hour" />}>
+              <ConditionsOverTime load={load} />
+            </Widget>
+            <Widget title="Vehicle conditions" fallback={<ChartSkeleton label="Loading vehicle conditions" />}>
+              <Conditions load={load} />
+            </Widget>
+          </div>
         </Card>
         <Card title="Delivery and processing failures" description="Requests the receiver refused, and events processing dead-lettered.">
           <div className="space-y-4">
             <Widget title="Failures per hour" fallback={<ChartSkeleton label="Loading failures per hour" />}>
-              <FailuresOverTime user={user} from={range.from} to={range.to} />
+              <FailuresOverTime load={load} />
             </Widget>
             <Widget title="Failure breakdown" fallback={<CardSkeleton label="Loading failure breakdown" />}>
               <Failures load={load} />
@@ -70,6 +80,18 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Promi
 }
 
 type LoadBreakdown = () => ReturnType<typeof getErrorBreakdown>;
+
+async function SignalErrorsOverTime({ load }: { load: LoadBreakdown }) {
+  const { hours } = await load();
+  return <TrendChart label="Signal errors per hour, by type" hours={hours.map((h) => ({ hour: h.hour, counts: h.signalErrors }))} emptyTitle="No signal errors in this range" />;
+}
+
+async function ConditionsOverTime({ load }: { load: LoadBreakdown }) {
+  const { hours } = await load();
+  return (
+    <TrendChart label="Vehicle conditions opened per hour, by type" hours={hours.map((h) => ({ hour: h.hour, counts: h.vehicleConditions }))} emptyTitle="No condition opened in this range" />
+  );
+}
 
 async function SignalErrors({ load }: { load: LoadBreakdown }) {
   const { signalErrors } = await load();
@@ -97,7 +119,6 @@ async function Failures({ load }: { load: LoadBreakdown }) {
   return <BreakdownSection groups={deliveryFailures.groups} total={deliveryFailures.total} color="slate" caption="Failures by kind and reason" emptyTitle="No delivery or processing failure in this range" />;
 }
 
-async function FailuresOverTime({ user, from, to }: { user: UserPrincipal; from: Date; to: Date }) {
-  const { hours } = await getOverview(user, { from, to }, { now: to });
-  return <FailuresChart hours={hours} />;
+async function FailuresOverTime({ load }: { load: LoadBreakdown }) {
+  return <FailuresChart hours={(await load()).hours} />;
 }

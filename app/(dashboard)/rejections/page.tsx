@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
+import { cache } from "react";
 import { BreakdownSection } from "@/components/errors/breakdown-section";
-import { FailuresChart } from "@/components/errors/failures-chart";
+import { TrendChart } from "@/components/errors/trend-chart";
 import { FilterBar } from "@/components/filters/filter-bar";
 import { RejectionTable } from "@/components/rejections/rejection-table";
 import { KeysetPager } from "@/components/table/keyset-pager";
@@ -15,7 +16,6 @@ import { flatten, single, type SearchParamsRecord } from "@/components/url/searc
 import { requireUser } from "@/lib/auth/session";
 import type { UserPrincipal } from "@/lib/auth/session-user";
 import { getErrorBreakdown } from "@/lib/dal/error-breakdown";
-import { getOverview } from "@/lib/dal/overview";
 import { listRejections, rejectionListQuerySchema, type RejectionListQuery } from "@/lib/dal/rejections";
 import { releaseRejectionAction } from "../_actions/release-rejection";
 import { describeIssues, readWithQuery } from "../_lib/invalid-query";
@@ -26,6 +26,11 @@ export const metadata: Metadata = { title: "Rejections · Smartcar Monitor" };
 const REASONS = ["TOKEN_NOT_CONFIGURED", "BODY_TOO_LARGE", "INVALID_CHALLENGE", "SIGNATURE_MISSING", "SIGNATURE_MISMATCH", "INVALID_JSON", "INVALID_SCHEMA", "STORAGE_UNAVAILABLE"];
 const REJECTED_PREFIX = "rejected:";
 
+// The chart and the totals by reason read one breakdown of the hourly rollups: one query per request.
+const breakdown = cache((user: UserPrincipal, from: number, to: number) =>
+  getErrorBreakdown(user, { groupBy: "code", from: new Date(from), to: new Date(to) }, { now: new Date(to) }),
+);
+
 export default async function RejectionsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   // Quarantined bodies are whatever a stranger sent: support and admin only (API.md §5).
   const user = await requireUser("support");
@@ -35,6 +40,7 @@ export default async function RejectionsPage({ searchParams }: { searchParams: P
   // The list follows the range too, unless the URL names its own start.
   const flat = flatten(params);
   const query = rejectionListQuerySchema.safeParse({ ...flat, from: flat.from ?? range.from.toISOString() });
+  const load = () => breakdown(user, range.from.getTime(), range.to.getTime());
   return (
     <>
       <PageHeader
@@ -46,14 +52,14 @@ export default async function RejectionsPage({ searchParams }: { searchParams: P
         fields={[RANGE_FIELD, { kind: "select", name: "reason", label: "Reason", options: REASONS.map((r) => ({ value: r, label: r })) }]}
       />
       <div className="space-y-6">
-        <Card title="Rejections per hour" description={`${RANGE_PRESETS[preset].label}: signature failures apart from the other reasons, with dead letters for scale.`}>
+        <Card title="Rejections per hour" description={`${RANGE_PRESETS[preset].label}, by reason.`}>
           <Widget title="Rejections per hour" fallback={<ChartSkeleton label="Loading rejections per hour" />}>
-            <PerHour user={user} from={range.from} to={range.to} />
+            <PerHour load={load} />
           </Widget>
         </Card>
         <Card title="By reason" description={RANGE_PRESETS[preset].label}>
           <Widget title="Rejections by reason" fallback={<ChartSkeleton height={160} label="Loading rejections by reason" />}>
-            <ByReason user={user} from={range.from} to={range.to} />
+            <ByReason load={load} />
           </Widget>
         </Card>
         <Card title="Rejected deliveries">
@@ -70,12 +76,15 @@ export default async function RejectionsPage({ searchParams }: { searchParams: P
   );
 }
 
-async function PerHour({ user, from, to }: { user: UserPrincipal; from: Date; to: Date }) {
-  return <FailuresChart hours={(await getOverview(user, { from, to }, { now: to })).hours} />;
+type LoadBreakdown = () => ReturnType<typeof getErrorBreakdown>;
+
+async function PerHour({ load }: { load: LoadBreakdown }) {
+  const { hours } = await load();
+  return <TrendChart label="Rejected deliveries per hour, by reason" hours={hours.map((h) => ({ hour: h.hour, counts: h.rejected }))} emptyTitle="Nothing rejected in this range" />;
 }
 
-async function ByReason({ user, from, to }: { user: UserPrincipal; from: Date; to: Date }) {
-  const { deliveryFailures } = await getErrorBreakdown(user, { groupBy: "code", from, to }, { now: to });
+async function ByReason({ load }: { load: LoadBreakdown }) {
+  const { deliveryFailures } = await load();
   const groups = deliveryFailures.groups.filter((g) => g.key.startsWith(REJECTED_PREFIX)).map((g) => ({ key: g.key.slice(REJECTED_PREFIX.length), count: g.count }));
   const total = groups.reduce((sum, g) => sum + g.count, 0);
   return <BreakdownSection groups={groups} total={total} color="orange" caption="Rejections by reason" emptyTitle="Nothing rejected in this range" />;

@@ -237,6 +237,8 @@ describe("listEventSignals", () => {
       name: "StateOfCharge",
       group: "TractionBattery",
       status: "OK",
+      // Stored, not processed yet: nothing to say about its outcome.
+      outcome: null,
       body: { unit: "percent", value: 81 },
       unit: "percent",
       error: null,
@@ -248,6 +250,7 @@ describe("listEventSignals", () => {
       name: "ChargeTimers",
       group: "Charge",
       status: "ERROR",
+      outcome: null,
       body: null,
       unit: null,
       error: { type: "SERVER", code: "INTERNAL" },
@@ -275,6 +278,45 @@ describe("listEventSignals", () => {
   it("is empty for events that carry no signals", async () => {
     expect(await dal.listEventSignals("ev-vehicle-error", { viewerRole: "viewer" })).toStrictEqual([]);
     expect(await dal.listEventSignals("ev-legacy", { viewerRole: "viewer" })).toStrictEqual([]);
+  });
+
+  describe("outcome per signal", () => {
+    const processed = (eventId: string, fields: Partial<Prisma.EventUncheckedCreateInput>) =>
+      storeEvent(eventId, { rawBody: fixture("vehicle-state.real-shape.json"), status: "PROCESSED", processedAt: new Date(), ...fields });
+    const outcomes = async (eventId: string) => {
+      const signals = (await dal.listEventSignals(eventId, { viewerRole: "viewer" })) ?? [];
+      return Object.fromEntries(signals.map((s) => [s.code, s.outcome]));
+    };
+
+    it("APPLIED, STALE for the codes processing found not newer, FAILED for errors — once APPLIED", async () => {
+      await processed("ev-applied", { outcome: "APPLIED", signalsApplied: 12, signalsStale: 2, signalsFailed: 2, staleSignals: ["tractionbattery-range", "closure-doors"] });
+      const byCode = await outcomes("ev-applied");
+      expect(byCode).toMatchObject({
+        "tractionbattery-stateofcharge": "APPLIED",
+        "tractionbattery-range": "STALE",
+        "closure-doors": "STALE",
+        "location-isathome": "FAILED",
+        "charge-chargetimers": "FAILED",
+      });
+      expect(Object.values(byCode).filter((o) => o === "APPLIED")).toHaveLength(12);
+    });
+
+    it("STALE for every signal that did not fail when the event was ALL_STALE", async () => {
+      await processed("ev-all-stale", { outcome: "ALL_STALE", signalsStale: 14, signalsFailed: 2 });
+      const byCode = await outcomes("ev-all-stale");
+      expect(Object.values(byCode).filter((o) => o === "STALE")).toHaveLength(14);
+      expect(byCode).toMatchObject({ "location-isathome": "FAILED", "charge-chargetimers": "FAILED" });
+    });
+
+    it("null until processed, for outcomes that applied nothing, and where stale codes were not recorded", async () => {
+      await storeEvent("ev-dead-outcome", { rawBody: fixture("vehicle-state.real-shape.json"), status: "DEAD_LETTERED" });
+      await processed("ev-test-mode", { outcome: "TEST_NOT_APPLIED" });
+      // Processed before stale codes were kept: two were stale, but which is unknown.
+      await processed("ev-before-codes", { outcome: "APPLIED", signalsApplied: 12, signalsStale: 2, signalsFailed: 2 });
+      for (const eventId of ["ev-real-shape", "ev-dead-outcome", "ev-test-mode", "ev-before-codes"]) {
+        expect(new Set(Object.values(await outcomes(eventId))), eventId).toStrictEqual(new Set([null]));
+      }
+    });
   });
 
   it("answers PAYLOAD_PURGED once retention removed the body, and null for an unknown event", async () => {

@@ -86,7 +86,7 @@ describe("/api/v1/events/{eventId} and its lists", () => {
     const attempts = await (await attemptsRoute.GET(get("/api/v1/events/ev-1/attempts"), eventParams("ev-1"))).json();
     expect(attempts).toMatchObject({ items: [{ attempt: 1, result: "ok" }] });
     const signals = await (await signalsRoute.GET(get("/api/v1/events/ev-1/signals"), eventParams("ev-1"))).json();
-    expect(signals).toMatchObject({ items: [{ code: "location-preciselocation", status: "OK", body: { latitude: 1.23, longitude: 2.35 } }] });
+    expect(signals).toMatchObject({ items: [{ code: "location-preciselocation", status: "OK", outcome: null, body: { latitude: 1.23, longitude: 2.35 } }] });
   });
 
   it("answers 410 PAYLOAD_PURGED for the signals of a purged event", async () => {

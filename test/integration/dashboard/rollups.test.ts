@@ -221,6 +221,26 @@ describe("GET /api/v1/errors", () => {
     expect(byMake.vehicleConditions.openNow.groups).toEqual([{ key: "TESLA", count: 1 }]);
   });
 
+  it("gives each section's trend per hour by type (or reason), adding up to what was sent", async () => {
+    type Counts = Record<string, number>;
+    const { status, body } = await api.get("/api/v1/errors?groupBy=signal");
+    expect(status).toBe(200);
+    const { hours } = body as { hours: { hour: string; signalErrors: Counts; vehicleConditions: Counts; rejected: Counts; deadLettered: Counts }[] };
+    expect(hours.length).toBeGreaterThanOrEqual(24);
+    expect(hours.length).toBeLessThanOrEqual(25);
+    expect(hours.map((h) => Date.parse(h.hour))).toEqual([...hours.map((h) => Date.parse(h.hour))].sort((a, b) => a - b));
+    const sum = (section: "signalErrors" | "vehicleConditions" | "rejected" | "deadLettered") => {
+      const total: Counts = {};
+      for (const h of hours) for (const [key, n] of Object.entries(h[section])) total[key] = (total[key] ?? 0) + n;
+      return total;
+    };
+    // Whatever the groupBy, the trends are by type: a handful of series per chart.
+    expect(sum("signalErrors")).toEqual({ SERVER: 2, COMPATIBILITY: 1 });
+    expect(sum("vehicleConditions")).toEqual({ UPSTREAM: 1 });
+    expect(sum("rejected")).toEqual({ SIGNATURE_MISMATCH: 2, SIGNATURE_MISSING: 1, INVALID_JSON: 1, INVALID_SCHEMA: 1 });
+    expect(sum("deadLettered")).toEqual({ NO_VEHICLE_ID: 1 });
+  });
+
   it("answers 400 for an unknown groupBy", async () => {
     const { status, body } = await api.get("/api/v1/errors?groupBy=colour");
     expect(status).toBe(400);

@@ -17,11 +17,11 @@ import { Widget } from "@/components/ui/widget";
 import { hasRole } from "@/lib/auth/roles";
 import { requireUser } from "@/lib/auth/session";
 import type { UserPrincipal } from "@/lib/auth/session-user";
+import { getEventPayload } from "@/lib/dal/event-payload";
 import { getEventResource, listEventAttempts, listEventDeliveries, listEventSignals, type EventSignalDto } from "@/lib/dal/events";
 import { AppError } from "@/lib/errors";
 import { seesPreciseLocation } from "@/lib/vehicles/redact-location";
 import { redriveEventAction } from "../../_actions/redrive-event";
-import { getEventPayload } from "../../_lib/event-payload";
 
 export const metadata: Metadata = { title: "Event · Smartcar Monitor" };
 
@@ -80,7 +80,7 @@ export default async function EventPage({ params }: { params: Promise<{ eventId:
             <Attempts eventId={event.eventId} />
           </Widget>
         </Card>
-        <Card title="Signals" description={`As the payload reported them. Applied ${event.signals.applied}, stale ${event.signals.stale}, failed ${event.signals.failed}.`}>
+        <Card title="Signals" description={`As the payload reported them, each with its outcome: applied (${event.signals.applied}), stale (${event.signals.stale}) or failed (${event.signals.failed}).`}>
           <Widget title="Signals" fallback={<TableSkeleton rows={6} label="Loading signals" />}>
             <Signals eventId={event.eventId} user={user} />
           </Widget>
@@ -122,7 +122,7 @@ async function Signals({ eventId, user }: { eventId: string; user: UserPrincipal
 }
 
 async function Payload({ eventId, user }: { eventId: string; user: UserPrincipal }) {
-  const payload = await getEventPayload(eventId, { viewerRole: user.role });
+  const payload = await getEventPayload(user, eventId);
   if (!payload) return <EmptyState title="This event is gone">It was removed while the page loaded.</EmptyState>;
   return <PayloadPanel payload={payload} isRedacted={!seesPreciseLocation(user.role)} />;
 }

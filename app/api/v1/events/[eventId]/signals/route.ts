@@ -1,4 +1,4 @@
-// GET /api/v1/events/{eventId}/signals – the signals of the stored payload, as Smartcar sent them
+// GET /api/v1/events/{eventId}/signals – the signals of the stored payload, as Smartcar sent them, each with its outcome
 import { z } from "zod";
 import { parsePathParams, resourceIdSchema } from "@/lib/api/params";
 import { requireRole } from "@/lib/auth/require-role";
