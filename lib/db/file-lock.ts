@@ -50,7 +50,8 @@ async function acquire(lockPath: string, timeoutMs: number): Promise<void> {
   }
 }
 
-async function readHolder(lockPath: string): Promise<number | undefined> {
+/** The pid written in a lock file, or undefined when there is none (or it is unreadable). */
+export async function readHolder(lockPath: string): Promise<number | undefined> {
   try {
     const pid = Number.parseInt(await readFile(lockPath, "utf8"), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { env } from "@/lib/config";
-import { isUnavailableError } from "@/lib/db/error-code";
 import { pool } from "@/lib/db/pool";
+import { withTransaction } from "@/lib/db/transaction";
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import {
@@ -84,27 +84,12 @@ async function applyState(db: pg.Pool | pg.PoolClient, eventId: string, row: Sto
 }
 
 async function processWithLock(eventId: string, run: RunInfo): Promise<ProcessResult> {
-  const client = await pool().connect();
-  // A connection dropped while checked out emits "error" on the client; unheard, that would be
-  // an uncaught exception. The failing query rejects too, which is what the retry logic sees.
-  const onConnectionError = (error: Error) => logger.warn({ eventId, err: error }, "processing.connection_lost");
-  client.on("error", onConnectionError);
-  // Released with a connection error so the pool discards a connection that may be dead.
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
-    const { result, eventType, vehicleId } = await processInTransaction(client, eventId, run);
-    await client.query("COMMIT");
-    report(eventId, result, { eventType, vehicleId });
-    return result;
-  } catch (error) {
-    if (isUnavailableError(error) && error instanceof Error) broken = error;
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.off("error", onConnectionError);
-    client.release(broken);
-  }
+  const { result, eventType, vehicleId } = await withTransaction((db) => processInTransaction(db, eventId, run), {
+    label: "processing",
+    context: { eventId },
+  });
+  report(eventId, result, { eventType, vehicleId });
+  return result;
 }
 
 const SELECT_EVENT = `SELECT event_type, raw_body, status, coalesce(first_delivered_at, received_at) AS event_at, received_at FROM event`;

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { link, readFile, rm, writeFile } from "node:fs/promises";
+import { link, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { errorCode } from "@/lib/db/error-code";
+import { readHolder } from "@/lib/db/file-lock";
 import { isProcessRunning } from "@/lib/db/process-state";
 
 // One process owns a spool directory for its whole life: two processes replaying the same
@@ -33,15 +34,5 @@ export async function acquireOwnerLock(dir: string): Promise<OwnerLock> {
     }
   } finally {
     await rm(candidate, { force: true });
-  }
-}
-
-async function readHolder(lockPath: string): Promise<number | undefined> {
-  try {
-    const pid = Number.parseInt(await readFile(lockPath, "utf8"), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return undefined;
-    throw error;
   }
 }

@@ -253,6 +253,18 @@ export async function checkVehicleState(db: pg.Pool, expected: Map<string, Expec
 }
 
 /** The line each proof prints into the test output (and the README's figures). */
+/** The figures every proof starts with: what was sent, what got a 200, where those events ended, and how many were lost. */
+export function deliveryFigures(summary: { messages: number; sent: number }, acknowledged: number, settled: Settled): Record<string, number> {
+  return {
+    sent: summary.messages,
+    deliveries: summary.sent,
+    acknowledged,
+    processed: settled.processed,
+    "dead-lettered": settled.deadLettered,
+    lost: acknowledged - settled.processed - settled.deadLettered,
+  };
+}
+
 export function printFigures(name: string, figures: Record<string, number | string>): void {
   console.log(`proof[${name}]: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(" ")}`);
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFleet } from "@/lib/simulator/fleet";
 import { startApp, type RunningApp } from "../../helpers/app";
 import { testPool } from "../../helpers/db-client";
-import { checkVehicleState, expectedSignals, printFigures, startSimulation, storableEventIds, waitUntilSettled, type ProofTraffic } from "../../helpers/proof";
+import { checkVehicleState, expectedSignals, deliveryFigures, printFigures, startSimulation, storableEventIds, waitUntilSettled, type ProofTraffic } from "../../helpers/proof";
 import { startStoppablePostgres, type StoppablePostgres } from "../../helpers/stoppable-postgres";
 import { waitFor } from "../../helpers/wait-for";
 
@@ -95,12 +95,7 @@ describe("proof: the database down for longer than Smartcar's retry window", () 
     expect(app.output()).not.toContain("uncaughtException");
 
     printFigures("db-outage", {
-      sent: summary.messages,
-      deliveries: summary.sent,
-      acknowledged: acknowledged.length,
-      processed: settled.processed,
-      "dead-lettered": settled.deadLettered,
-      lost: acknowledged.length - settled.processed - settled.deadLettered,
+      ...deliveryFigures(summary, acknowledged.length, settled),
       "smartcar-gave-up": gaveUp.length,
       "outage-ms": outageMs,
       "retry-window-ms": RETRY_DELAYS_MS.reduce((a, b) => a + b, 0),

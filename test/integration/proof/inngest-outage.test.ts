@@ -6,7 +6,7 @@ import { startApp, type RunningApp } from "../../helpers/app";
 import { testPool } from "../../helpers/db-client";
 import { startInngestRunner, type InngestRunner } from "../../helpers/inngest-runner";
 import { startInngestStub, type InngestStub } from "../../helpers/inngest-stub";
-import { checkVehicleState, expectedSignals, printFigures, startSimulation, storableEventIds, waitUntilSettled, type ProofTraffic } from "../../helpers/proof";
+import { checkVehicleState, expectedSignals, deliveryFigures, printFigures, startSimulation, storableEventIds, waitUntilSettled, type ProofTraffic } from "../../helpers/proof";
 import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
 import { waitFor } from "../../helpers/wait-for";
 
@@ -103,12 +103,7 @@ describe("proof: the Inngest event API unreachable, then hanging", () => {
     expect(state.exact).toBeGreaterThan(100);
 
     printFigures("inngest-outage", {
-      sent: summary.messages,
-      deliveries: summary.sent,
-      acknowledged: acknowledged.length,
-      processed: settled.processed,
-      "dead-lettered": settled.deadLettered,
-      lost: acknowledged.length - settled.processed - settled.deadLettered,
+      ...deliveryFigures(summary, acknowledged.length, settled),
       "dispatch-failures": dispatchFailures,
       "recovered-by-sweep": onlySwept.length,
       "dispatched-directly": direct.length,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createFleet } from "@/lib/simulator/fleet";
 import { useAppWithDatabase } from "../../helpers/app-with-database";
 import { installFaultTriggers, planFault } from "../../helpers/faults";
-import { checkVehicleState, expectedSignals, printFigures, startSimulation, storableEventIds, waitUntilSettled, type ProofTraffic } from "../../helpers/proof";
+import { checkVehicleState, expectedSignals, deliveryFigures, printFigures, startSimulation, storableEventIds, waitUntilSettled, type ProofTraffic } from "../../helpers/proof";
 
 // Simulated traffic while processing fails inside the real database (a trigger on the vehicle
 // row): three vehicles fail their first 1, 2 and 3 applies and then recover — the retries absorb
@@ -80,12 +80,7 @@ describe("proof: a processing dependency failing intermittently", () => {
     expect(state.exact).toBeGreaterThan(100);
 
     printFigures("processing-faults", {
-      sent: summary.messages,
-      deliveries: summary.sent,
-      acknowledged: acknowledged.length,
-      processed: settled.processed,
-      "dead-lettered": settled.deadLettered,
-      lost: acknowledged.length - settled.processed - settled.deadLettered,
+      ...deliveryFigures(summary, acknowledged.length, settled),
       "injected-failures": [...flaky.values()].reduce((a, b) => a + b, 0),
       "recovered-by-retry": retriedEvents,
       "signals-checked": state.exact,

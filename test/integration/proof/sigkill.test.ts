@@ -8,7 +8,7 @@ import { startApp, type RunningApp } from "../../helpers/app";
 import { testPool } from "../../helpers/db-client";
 import { installFaultTriggers, planFault } from "../../helpers/faults";
 import { freePort } from "../../helpers/postgres-server";
-import { checkVehicleState, expectedSignals, printFigures, startSimulation, storableEventIds, waitUntilSettled, type ProofTraffic } from "../../helpers/proof";
+import { checkVehicleState, expectedSignals, deliveryFigures, printFigures, startSimulation, storableEventIds, waitUntilSettled, type ProofTraffic } from "../../helpers/proof";
 import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
 import { waitFor } from "../../helpers/wait-for";
 
@@ -107,12 +107,7 @@ describe("proof: the app SIGKILLed mid-processing", () => {
     expect(app.output()).not.toContain("uncaughtException");
 
     printFigures("sigkill", {
-      sent: summary.messages,
-      deliveries: summary.sent,
-      acknowledged: acknowledged.length,
-      processed: settled.processed,
-      "dead-lettered": settled.deadLettered,
-      lost: acknowledged.length - settled.processed - settled.deadLettered,
+      ...deliveryFigures(summary, acknowledged.length, settled),
       "runs-interrupted": interrupted,
       "backlog-at-kill": backlog,
       "down-ms": downMs,
