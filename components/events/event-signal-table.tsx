@@ -1,8 +1,8 @@
-import { SignalStatusBadge } from "@/components/badges/vehicle-badges";
 import { DataTable } from "@/components/table/data-table";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Timestamp } from "@/components/ui/timestamp";
+import { SignalNameCell, SignalStatusCell } from "@/components/vehicles/signal-cells";
 import { SignalValue } from "@/components/vehicles/signal-value";
 import type { EventSignalDto, SignalOutcome } from "@/lib/dal/events";
 
@@ -31,30 +31,9 @@ export function EventSignalTable({ signals }: { signals: EventSignalDto[] }) {
       rowKey={(s) => s.code}
       empty={<EmptyState title="No signals">This event type carries no signals.</EmptyState>}
       columns={[
-        {
-          header: "Signal",
-          cell: (s) => (
-            <>
-              <span className="font-medium">{s.group && s.name ? `${s.group} · ${s.name}` : s.code}</span>
-              <span className="block font-mono text-[11px] text-slate-500">{s.code}</span>
-            </>
-          ),
-        },
+        { header: "Signal", cell: (s) => <SignalNameCell code={s.code} name={s.name} group={s.group} /> },
         { header: "Value", cell: (s) => <SignalValue body={s.body} unit={s.unit} /> },
-        {
-          header: "Status",
-          cell: (s) => (
-            <>
-              <SignalStatusBadge status={s.status} />
-              {s.error && (
-                <span className="mt-1 block font-mono text-[11px] text-slate-600">
-                  {s.error.type}
-                  {s.error.code ? `/${s.error.code}` : ""}
-                </span>
-              )}
-            </>
-          ),
-        },
+        { header: "Status", cell: (s) => <SignalStatusCell status={s.status} error={s.error} /> },
         { header: "Outcome", cell: (s) => <OutcomeBadge outcome={s.outcome} /> },
         { header: "OEM updated", cell: (s) => <Timestamp iso={s.oemUpdatedAt} />, hideBelow: "md" },
         { header: "Retrieved", cell: (s) => <Timestamp iso={s.retrievedAt} />, hideBelow: "lg" },

@@ -1,8 +1,8 @@
-import { SignalStatusBadge } from "@/components/badges/vehicle-badges";
 import { DataTable } from "@/components/table/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Timestamp } from "@/components/ui/timestamp";
 import { Freshness } from "@/components/vehicles/freshness";
+import { SignalNameCell, SignalStatusCell } from "@/components/vehicles/signal-cells";
 import { SignalValue } from "@/components/vehicles/signal-value";
 
 export interface SignalRow {
@@ -27,30 +27,9 @@ export function SignalTable({ signals, now }: { signals: SignalRow[]; now: Date 
       rowKey={(s) => s.code}
       empty={<EmptyState title="No signals yet">This vehicle has not reported any signal.</EmptyState>}
       columns={[
-        {
-          header: "Signal",
-          cell: (s) => (
-            <>
-              <span className="font-medium text-slate-900">{s.group && s.name ? `${s.group} · ${s.name}` : s.code}</span>
-              <span className="block font-mono text-[11px] text-slate-500">{s.code}</span>
-            </>
-          ),
-        },
+        { header: "Signal", cell: (s) => <SignalNameCell code={s.code} name={s.name} group={s.group} /> },
         { header: "Value", cell: (s) => <SignalValue body={s.body} unit={s.unit} /> },
-        {
-          header: "Status",
-          cell: (s) => (
-            <>
-              <SignalStatusBadge status={s.status} />
-              {s.error && (
-                <span className="mt-1 block font-mono text-[11px] text-slate-600">
-                  {s.error.type}
-                  {s.error.code ? `/${s.error.code}` : ""}
-                </span>
-              )}
-            </>
-          ),
-        },
+        { header: "Status", cell: (s) => <SignalStatusCell status={s.status} error={s.error} /> },
         { header: "Since", cell: (s) => <Timestamp iso={s.since} now={now} />, hideBelow: "lg" },
         { header: "Reported", cell: (s) => <Freshness at={s.oemUpdatedAt ?? s.retrievedAt} now={now} /> },
       ]}

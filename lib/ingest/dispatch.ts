@@ -92,9 +92,12 @@ async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-const MARK_DISPATCHED_SQL = "UPDATE event SET dispatched_at = now() WHERE event_id = ANY($1::text[]) AND status = 'PENDING'";
+const markDispatchedSql = (eventIdsParam: string) =>
+  `UPDATE event SET dispatched_at = now() WHERE event_id = ANY(${eventIdsParam}::text[]) AND status = 'PENDING'`;
+
+const MARK_DISPATCHED_SQL = markDispatchedSql("$1");
 
 // The embedded queue lives in the same database: the runs and the mark commit together.
 const ENQUEUE_AND_MARK_SQL = `
 WITH runs AS (${insertRunsSql("$1")})
-${MARK_DISPATCHED_SQL.replace("$1", "$2")}`;
+${markDispatchedSql("$2")}`;

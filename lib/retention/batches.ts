@@ -21,8 +21,19 @@ export interface Budget {
   limit: number;
 }
 
+/** One limited statement's result: `more` when it used its whole limit, so another batch may find work. */
+export interface Batch {
+  changed: number;
+  more: boolean;
+}
+
+export function batchOf(rowCount: number | null, limit: number): Batch {
+  const changed = rowCount ?? 0;
+  return { changed, more: changed === limit };
+}
+
 /** Repeats `batch` until it reports nothing left (or the deadline passes). */
-export async function drain(budget: Budget, batch: (db: ClientBase) => Promise<{ changed: number; more: boolean }>): Promise<TaskResult> {
+export async function drain(budget: Budget, batch: (db: ClientBase) => Promise<Batch>): Promise<TaskResult> {
   let changed = 0;
   for (;;) {
     const result = await inBatchTransaction(batch);

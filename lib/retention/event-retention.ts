@@ -1,5 +1,5 @@
 import type { ClientBase, QueryConfig } from "pg";
-import type { WalkBatchResult, WalkWindow } from "@/lib/retention/batches";
+import { batchOf, type Batch, type WalkBatchResult, type WalkWindow } from "@/lib/retention/batches";
 import { coarsenRawBody } from "@/lib/retention/coarsen-body";
 
 // Retention of the event table, a bounded batch per call (run in the caller's transaction). The
@@ -129,8 +129,7 @@ export function deleteTombstonesSql(cutoff: Date, limit: number): QueryConfig {
   return { name: "retention-delete-tombstones", text: DELETE_TOMBSTONES_SQL, values: [cutoff, limit] };
 }
 
-export async function deleteTombstonesBatch(db: ClientBase, cutoff: Date, limit: number): Promise<{ changed: number; more: boolean }> {
+export async function deleteTombstonesBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
   const result = await db.query(deleteTombstonesSql(cutoff, limit));
-  const deleted = result.rowCount ?? 0;
-  return { changed: deleted, more: deleted === limit };
+  return batchOf(result.rowCount, limit);
 }

@@ -1,16 +1,10 @@
 import type { ClientBase, QueryConfig } from "pg";
+import { batchOf, type Batch } from "@/lib/retention/batches";
 
 // Retention of operational rows: finished embedded-executor runs and rejected deliveries.
 // Each call is one bounded statement (in the caller's transaction); `more` says a full batch was
 // taken and more may be left.
 // `= ANY(ARRAY(...))` makes the rows picked primary-key probes rather than a join over the table.
-
-type Batch = { changed: number; more: boolean };
-
-function batchOf(rowCount: number | null, limit: number): Batch {
-  const changed = rowCount ?? 0;
-  return { changed, more: changed === limit };
-}
 
 // Nothing the executor still needs: QUEUED and RUNNING runs stay, and a finished run is read by
 // nobody — its onFailure run carries its own copy of the event, and every write to a run is

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testPool } from "../../helpers/db-client";
 import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
+import { planOf, type PlanNode } from "../../helpers/explain";
 
 // The list queries must stay index-driven at fleet scale: on 200 000 events, EXPLAIN every
 // filter combination the event list and the bulk re-drive build, and fail on a Seq Scan of event.
@@ -41,23 +42,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
-async function planOf(sql: { text: string; values: unknown[] }): Promise<PlanNode[]> {
-  const result = await db.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql.text}`, sql.values);
-  const plan = result.rows[0]?.["QUERY PLAN"][0].Plan;
-  if (!plan) throw new Error("EXPLAIN returned no plan");
-  return nodes(plan);
-}
 
 function expectIndexDriven(plan: PlanNode[]): void {
   const seqScans = plan.filter((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "event");
@@ -93,12 +77,12 @@ describe("event list plans on 200 000 events", () => {
   it.each(Object.entries(FILTERS))("uses an index for the first page and a deep page: %s", async (_name, filter) => {
     for (const page of [{}, { cursor: deepCursor() }]) {
       const query = eventList.eventListQuerySchema.parse({ ...filter, ...page });
-      expectIndexDriven(await planOf(eventList.eventPageSql(query)));
+      expectIndexDriven(await planOf(db, eventList.eventPageSql(query)));
     }
   });
 
   it("answers q through the primary key and delivery(delivery_id)", async () => {
-    const plan = await planOf(eventList.eventPageSql(eventList.eventListQuerySchema.parse({ q: "dlv-ev-654321" })));
+    const plan = await planOf(db, eventList.eventPageSql(eventList.eventListQuerySchema.parse({ q: "dlv-ev-654321" })));
     expect(plan.map((n) => n["Index Name"]).filter(Boolean)).toEqual(expect.arrayContaining(["event_pkey", "delivery_delivery_id_idx"]));
   });
 
@@ -108,7 +92,7 @@ describe("event list plans on 200 000 events", () => {
   ])("selects a bulk re-drive through an index: %s", async (_name, filter) => {
     const parsed = redriveJobs.bulkRedriveSchema.parse(filter);
     const { dryRun: _dryRun, ...selection } = parsed;
-    expectIndexDriven(await planOf(redriveJobs.redriveMatchSql(selection, "count(*)::int AS n")));
-    expectIndexDriven(await planOf(redriveJobs.redriveMatchSql(selection, "e.event_id", redriveJobs.MAX_JOB_EVENTS + 1)));
+    expectIndexDriven(await planOf(db, redriveJobs.redriveMatchSql(selection, "count(*)::int AS n")));
+    expectIndexDriven(await planOf(db, redriveJobs.redriveMatchSql(selection, "e.event_id", redriveJobs.MAX_JOB_EVENTS + 1)));
   });
 });

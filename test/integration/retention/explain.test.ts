@@ -2,6 +2,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testPool } from "../../helpers/db-client";
 import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
+import { planOf, type PlanNode } from "../../helpers/explain";
 
 // Retention must stay index-driven on a big database: a batch deep into a year of events or a
 // long location history costs what its own rows cost. EXPLAIN every batch statement on 200 000
@@ -74,21 +75,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-
-async function planOf(sql: { text: string; values?: unknown[] }): Promise<PlanNode[]> {
-  const result = await db.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql.text}`, sql.values);
-  const plan = result.rows[0]?.["QUERY PLAN"][0].Plan;
-  if (!plan) throw new Error("EXPLAIN returned no plan");
-  return nodes(plan);
-}
 
 /** No sequential scan of the tables, and each is read through the named index (its own: names are per table). */
 function expectIndexes(plan: PlanNode[], indexes: Record<string, string>): void {
@@ -116,19 +102,19 @@ describe("retention plans on 200 000 events and 600 000 readings", () => {
 
   it("walks events through the (received_at, event_id) index, for payloads and for locations", async () => {
     for (const window of windows()) {
-      expectIndexes(await planOf(events.purgePayloadsSql(window, LIMIT)), { event: EVENT_KEY_INDEX });
-      expectIndexes(await planOf(events.eventLocationsWalkSql(window, 500)), { event: EVENT_KEY_INDEX });
+      expectIndexes(await planOf(db, events.purgePayloadsSql(window, LIMIT)), { event: EVENT_KEY_INDEX });
+      expectIndexes(await planOf(db, events.eventLocationsWalkSql(window, 500)), { event: EVENT_KEY_INDEX });
     }
   });
 
   it("deletes tombstones through the received_at index", async () => {
-    expectIndexes(await planOf(events.deleteTombstonesSql(ago(365), LIMIT)), { event: EVENT_KEY_INDEX });
+    expectIndexes(await planOf(db, events.deleteTombstonesSql(ago(365), LIMIT)), { event: EVENT_KEY_INDEX });
   });
 
   it("walks the location history vehicle by vehicle through the primary keys", async () => {
     const deep = { from: ago(200), to: ago(7), after: { at: ago(100), id: "veh-1500" } };
     for (const window of [...windows(), deep]) {
-      const plan = await planOf(locations.readingsWalkSql(window, LIMIT));
+      const plan = await planOf(db, locations.readingsWalkSql(window, LIMIT));
       expectIndexes(plan, { vehicle: "vehicle_pkey", signal_reading: "signal_reading_pkey" });
       // Sorted within each vehicle only (Incremental Sort): a full Sort would first read every
       // vehicle's readings before the LIMIT could stop the loop.
@@ -138,22 +124,22 @@ describe("retention plans on 200 000 events and 600 000 readings", () => {
   });
 
   it("checks latest locations by primary key", async () => {
-    expectIndexes(await planOf(locations.latestLocationsWalkSql(ago(7), "veh-1000", LIMIT)), { vehicle: "vehicle_pkey", vehicle_signal: "vehicle_signal_pkey" });
+    expectIndexes(await planOf(db, locations.latestLocationsWalkSql(ago(7), "veh-1000", LIMIT)), { vehicle: "vehicle_pkey", vehicle_signal: "vehicle_signal_pkey" });
   });
 
   it("writes a batch back through the primary keys", async () => {
     const ids = Array.from({ length: LIMIT }, (_, i) => i);
-    expectIndexes(await planOf(events.writeEventLocationsSql(ids.map((i) => ({ eventId: `ev-${i * 50}`, body: "{}" })))), { event: "event_pkey" });
+    expectIndexes(await planOf(db, events.writeEventLocationsSql(ids.map((i) => ({ eventId: `ev-${i * 50}`, body: "{}" })))), { event: "event_pkey" });
     const readings = ids.map((i) => ({ vehicleId: `veh-${i % VEHICLES}`, at: ago(4 * (1 + (i % READINGS_PER_CODE))), body: "{}" }));
-    expectIndexes(await planOf(locations.writeReadingsSql(readings)), { signal_reading: "signal_reading_pkey" });
+    expectIndexes(await planOf(db, locations.writeReadingsSql(readings)), { signal_reading: "signal_reading_pkey" });
     // A tenth of the fleet's latest locations at once. (When one batch rewrites most of the
     // fleet, the planner rightly reads vehicle_signal — one row per vehicle and code — whole.)
     const latest = ids.slice(0, VEHICLES / 10).map((i) => ({ vehicleId: `veh-${i * 10}`, oldBody: "{}", body: "{}" }));
-    expectIndexes(await planOf(locations.writeLatestSql(latest)), { vehicle_signal: "vehicle_signal_pkey" });
+    expectIndexes(await planOf(db, locations.writeLatestSql(latest)), { vehicle_signal: "vehicle_signal_pkey" });
   });
 
   it("prunes executor runs and rejections through their time indexes", async () => {
-    expectIndexes(await planOf(housekeeping.deleteFinishedRunsSql(ago(1), LIMIT)), { executor_run: "executor_run_finished_at_idx" });
-    expectIndexes(await planOf(housekeeping.deleteRejectionsSql(ago(30), LIMIT)), { rejected_delivery: "rejected_delivery_received_at_idx" });
+    expectIndexes(await planOf(db, housekeeping.deleteFinishedRunsSql(ago(1), LIMIT)), { executor_run: "executor_run_finished_at_idx" });
+    expectIndexes(await planOf(db, housekeeping.deleteRejectionsSql(ago(30), LIMIT)), { rejected_delivery: "rejected_delivery_received_at_idx" });
   });
 });
