@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { expect, request, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
 import { z } from "zod";
 import { storageStatePath } from "./support/e2e-users";
+import { adminApi, baseUrl, databaseUrl } from "./support/environment";
 
 // Alerts end to end: a storage outage window is written into the app's database as the receiver's
 // circuit breaker records one, the app's own evaluate-alerts cron (embedded executor, every
@@ -27,7 +28,7 @@ test.beforeAll(async () => {
   // (A hook's budget is its own: the describe-level timeout above does not reach it.)
   test.setTimeout(120_000);
   db = new pg.Pool({ connectionString: databaseUrl(), max: 2 });
-  api = await request.newContext({ baseURL: baseUrl(), storageState: storageStatePath("admin") });
+  api = await adminApi();
   // Ended a minute ago: inside the alert's grace period for the whole run.
   for (const instance of [forSupport, forViewer]) {
     await db.query(
@@ -143,16 +144,4 @@ async function submitInjectedForm(page: Page, html: string): Promise<void> {
 
 async function attachScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
-}
-
-function baseUrl(): string {
-  const url = process.env.E2E_BASE_URL;
-  if (!url) throw new Error("E2E_BASE_URL is not set: run through playwright.config.ts (its global setup starts the app)");
-  return url;
-}
-
-function databaseUrl(): string {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error("E2E_DATABASE_URL is not set: e2e/global-setup.ts must export the database it created");
-  return url;
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { expect, request, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 import { z } from "zod";
 import { vehicleState } from "../test/helpers/events";
 import { fixtureBytes, postWebhook } from "../test/helpers/smartcar";
 import { storageStatePath } from "./support/e2e-users";
+import { adminApi, baseUrl } from "./support/environment";
 
 // Every dashboard page against real data: signed fixtures and synthetic events posted to the
 // app's own receiver, processed by its own queue. Other specs share the database, so assertions
@@ -226,16 +227,6 @@ test.describe("as a viewer", () => {
     expect(response?.status()).toBe(403);
   });
 });
-
-function baseUrl(): string {
-  const url = process.env.E2E_BASE_URL;
-  if (!url) throw new Error("E2E_BASE_URL is not set: run through playwright.config.ts (its global setup starts the app)");
-  return url;
-}
-
-async function adminApi(): Promise<APIRequestContext> {
-  return request.newContext({ baseURL: baseUrl(), storageState: storageStatePath("admin") });
-}
 
 async function statusOf(api: APIRequestContext, eventId: string): Promise<string> {
   const res = await api.get(`/api/v1/events/${encodeURIComponent(eventId)}`);

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { expect, request, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import pg from "pg";
 import { z } from "zod";
 import { vehicleState } from "../test/helpers/events";
 import { installFaultTriggers, planFault } from "../test/helpers/faults";
 import { postWebhook } from "../test/helpers/smartcar";
 import { storageStatePath } from "./support/e2e-users";
+import { adminApi, baseUrl, databaseUrl } from "./support/environment";
 
 // Re-drive from the UI, end to end: processing is made to fail for chosen vehicles inside the
 // real database (a trigger, test/helpers/faults.ts), the events dead-letter after their retries,
@@ -33,7 +34,7 @@ test.describe.configure({ timeout: 90_000 });
 
 test.beforeAll(async () => {
   db = new pg.Pool({ connectionString: databaseUrl(), max: 2 });
-  api = await request.newContext({ baseURL: baseUrl(), storageState: storageStatePath("admin") });
+  api = await adminApi();
   await installFaultTriggers(db);
   // Far more failures than retries: only removing the plan lets these vehicles through.
   await planFault(db, single.vehicleId, 1_000);
@@ -179,17 +180,4 @@ async function redriveAudits(eventId: string): Promise<number> {
   const res = await api.get("/api/v1/audit?limit=200");
   expect(res.status()).toBe(200);
   return auditSchema.parse(await res.json()).items.filter((e) => e.action === "event.redrive" && e.targetId === eventId).length;
-}
-
-function baseUrl(): string {
-  const url = process.env.E2E_BASE_URL;
-  if (!url) throw new Error("E2E_BASE_URL is not set: run through playwright.config.ts (its global setup starts the app)");
-  return url;
-}
-
-// The fault trigger is installed in the app's own database; the global setup names it.
-function databaseUrl(): string {
-  const url = process.env.E2E_DATABASE_URL;
-  if (!url) throw new Error("E2E_DATABASE_URL is not set: e2e/global-setup.ts must export the database it created");
-  return url;
 }

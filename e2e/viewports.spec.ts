@@ -4,6 +4,7 @@ import { z } from "zod";
 import { vehicleState } from "../test/helpers/events";
 import { postWebhook } from "../test/helpers/smartcar";
 import { storageStatePath } from "./support/e2e-users";
+import { baseUrl } from "./support/environment";
 
 // "Good at laptop and tablet widths": every page at 1280 and 820 px wide, once its widgets have
 // loaded — nothing wider than the window (tables scroll inside their own box), the main heading
@@ -112,10 +113,4 @@ async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Pro
   const file = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   await testInfo.attach(name, { path: file, contentType: "image/png" });
-}
-
-function baseUrl(): string {
-  const url = process.env.E2E_BASE_URL;
-  if (!url) throw new Error("E2E_BASE_URL is not set: run through playwright.config.ts (its global setup starts the app)");
-  return url;
 }
