@@ -23,6 +23,9 @@ export interface BenchConfig {
    */
   rounds: number;
   roundSeconds: number;
+  /** Each row's own warm-up, sent right before it is measured (the same for every row). */
+  rowWarmupRequests: number;
+  rowWarmupSeconds: number;
   /** Deliveries rendered per round: more than the fastest HTTP row sends in `roundSeconds`. */
   roundRequests: number;
   /** Fixed rates with processing live, as in production. */
@@ -46,6 +49,8 @@ const FULL: BenchSizes = {
   warmupRequests: 1_000,
   rounds: 2,
   roundSeconds: 12,
+  rowWarmupRequests: 4_000,
+  rowWarmupSeconds: 4,
   roundRequests: 16_000,
   fixedRates: [100, 300, 600],
   fixedRatesHeld: [300],
@@ -64,6 +69,8 @@ const QUICK: BenchSizes = {
   warmupRequests: 200,
   rounds: 1,
   roundSeconds: 4,
+  rowWarmupRequests: 1_000,
+  rowWarmupSeconds: 2,
   roundRequests: 5_000,
   fixedRateSeconds: 5,
   steadySeconds: 5,

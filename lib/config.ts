@@ -61,6 +61,11 @@ const envSchema = z.object({
   SWEEP_UNDISPATCHED_AFTER_SECONDS: positiveInt(30),
   SWEEP_STUCK_AFTER_SECONDS: positiveInt(900),
   EXECUTOR_CONCURRENCY: positiveInt(5),
+  // npm start runs the embedded executor in this many processes of its own (scripts/worker.ts)
+  // beside the server, so receiving and processing use both cores; 0 runs it in the server.
+  EXECUTOR_WORKERS: z.coerce.number().int().min(0).max(8).optional().default(1),
+  // Set by the launcher for its children, not by users: the part of the app a process runs.
+  SMARTCAR_PROCESS_ROLE: z.preprocess(emptyToUndefined, z.enum(["web", "worker"]).optional()),
   EXECUTOR_LEASE_MS: positiveInt(30_000),
   EXECUTOR_BACKOFF_BASE_MS: positiveInt(10_000),
   ...retentionEnv,

@@ -59,7 +59,12 @@ async function run(config: BenchConfig): Promise<void> {
     await sql.connect();
     teardown.add(() => sql.end());
     const machine = await describeMachine(sql);
-    const memory = startMemorySampler({ app: () => [current.serverPid], postgres: () => tree(db.postmasterPid()) });
+    const memory = startMemorySampler({
+      app: () => [current.serverPid],
+      workers: () => current.workerPids(),
+      appTotal: () => [current.serverPid, ...current.workerPids()],
+      postgres: () => tree(db.postmasterPid()),
+    });
     teardown.add(async () => memory.stop());
     const h: Harness = { config, db, app, sql, memory, cpuGroups: standardCpuGroups(() => current, db), workDir, teardown, note };
     const otherCpuCores: Record<string, number> = {};
@@ -98,7 +103,7 @@ async function run(config: BenchConfig): Promise<void> {
       receiver: { ...receiver.receiver, targets: receiverTargets(receiver.receiver, machine) },
       processing: { ...processing, targets: processingTargets(processing) },
       dashboard,
-      memory: { app: peaks.app ?? {}, postgres: peaks.postgres ?? {} },
+      memory: { app: peaks.app ?? {}, workers: peaks.workers ?? {}, appTotal: peaks.appTotal ?? {}, postgres: peaks.postgres ?? {} },
       ...(profile ? { profile } : {}),
     };
     const written = writeResults(result);

@@ -1,7 +1,8 @@
 // npm start: everything a fresh machine needs, then `next start`.
 // 1. parse the configuration  2. local secrets  3. database (embedded when DATABASE_URL is unset)
-// 4. migrations under an advisory lock  5. build when there is none  6. run next start, forward
-// SIGTERM/SIGINT to it, wait for its graceful stop and exit with its code.
+// 4. migrations under an advisory lock  5. build when there is none  6. run next start and, in
+// embedded queue mode, the executor workers; forward SIGTERM/SIGINT to them, wait for their
+// graceful stop and exit with the server's code.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants as osConstants } from "node:os";
@@ -12,6 +13,7 @@ import { resolveDatabase } from "@/lib/db/resolve";
 import { logger } from "@/lib/observability/logger";
 import { generateAuthSecret, readOrCreateSecret } from "@/lib/runtime/local-secrets";
 import { ensureInitialAdmin } from "@/lib/auth/initial-admin";
+import { superviseWorker } from "@/lib/runtime/worker-supervisor";
 
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
@@ -51,23 +53,34 @@ async function main(): Promise<void> {
     // graceful stop short (lib/runtime/shutdown.ts): the app handles the signals itself.
     NEXT_MANUAL_SIG_HANDLE: "true",
   };
+  // Processing gets processes of its own, so it no longer shares the server's one JavaScript
+  // thread with receiving (README "Performance"); the server then only enqueues.
+  const workerCount = queueMode === "embedded" ? config.EXECUTOR_WORKERS : 0;
+  if (workerCount > 0) childEnv.SMARTCAR_PROCESS_ROLE = "web";
 
   const server = spawn(process.execPath, [nextBin, "start", "-p", String(config.PORT)], { stdio: "inherit", env: childEnv });
-  // The server stops on its own terms (bounded by SHUTDOWN_TIMEOUT_MS): forward, then wait for it.
-  const forward = (signal: NodeJS.Signals) => {
-    if (server.exitCode !== null || server.signalCode !== null) return;
-    server.kill(signal);
-    // A server that outlives its own budget (a stop that hangs, or a build older than this
+  const workers = Array.from({ length: workerCount }, (_, i) => superviseWorker(i + 1, childEnv, logger));
+  const serverRunning = () => server.exitCode === null && server.signalCode === null;
+  // Everything stops on its own terms (bounded by SHUTDOWN_TIMEOUT_MS): forward, then wait.
+  let stopping: Promise<void> | null = null;
+  const stopAll = (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return stopping;
+    if (serverRunning()) server.kill(signal);
+    // A process that outlives its own budget (a stop that hangs, or a build older than this
     // launcher, which leaves the signals to a handler it does not have) is killed: a stop always ends.
     setTimeout(() => {
-      if (server.exitCode !== null || server.signalCode !== null) return;
       logger.warn({ afterMs: config.SHUTDOWN_TIMEOUT_MS + KILL_GRACE_MS }, "shutdown.killed");
-      server.kill("SIGKILL");
+      if (serverRunning()) server.kill("SIGKILL");
+      for (const worker of workers) worker.kill();
     }, config.SHUTDOWN_TIMEOUT_MS + KILL_GRACE_MS).unref();
+    stopping = Promise.all(workers.map((w) => w.stop(signal))).then(() => undefined);
+    return stopping;
   };
-  process.on("SIGINT", () => forward("SIGINT"));
-  process.on("SIGTERM", () => forward("SIGTERM"));
+  process.on("SIGINT", () => void stopAll("SIGINT"));
+  process.on("SIGTERM", () => void stopAll("SIGTERM"));
   const code = await new Promise<number>((resolve) => server.on("exit", (c, signal) => resolve(c ?? 128 + (signal ? osConstants.signals[signal] : 0))));
+  // A server that exits on its own takes the workers with it: the launcher's life is the server's.
+  await stopAll("SIGTERM");
   await database.stop();
   process.exit(code);
 }

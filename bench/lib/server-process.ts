@@ -6,8 +6,10 @@ import { waitFor } from "@/test/helpers/wait-for";
 
 export interface RunningServer {
   url: string;
-  /** The next-server process that answers requests: the one whose memory and CPU count. */
+  /** The next-server process that answers requests. */
   serverPid: number;
+  /** The executor workers the launcher runs beside it (npm start, EXECUTOR_WORKERS), looked up now: a restarted one has a new pid. */
+  workerPids(): number[];
   stop(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export function spawnLogged(command: string, args: string[], env: NodeJS.Process
  */
 export async function whenServing(
   child: ChildProcess,
-  options: { url: string; logFile: string; ready: () => Promise<boolean>; serverOf: (pid: number) => number },
+  options: { url: string; logFile: string; ready: () => Promise<boolean>; serverOf: (pid: number) => number; workersOf?: (pid: number) => number[] },
 ): Promise<RunningServer> {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`the server did not start; see ${options.logFile}`);
@@ -41,6 +43,7 @@ export async function whenServing(
   return {
     url: options.url,
     serverPid: options.serverOf(pid),
+    workerPids: () => options.workersOf?.(pid) ?? [],
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       // Next shuts down gracefully on SIGTERM (and writes a --cpu-prof profile on its way out).

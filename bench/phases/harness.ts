@@ -30,6 +30,7 @@ export interface Harness {
 export function standardCpuGroups(app: () => RunningApp, db: BenchDatabase): CpuGroups {
   return {
     app: () => tree(app().serverPid),
+    workers: () => app().workerPids().flatMap(tree),
     postgres: () => tree(db.postmasterPid()),
     loadgen: () => [process.pid],
   };

@@ -110,7 +110,8 @@ export async function runReceiverPhase(h: Harness): Promise<ReceiverPhase> {
     h.note(`round ${r} of ${config.rounds}: (a), (b), (c), receiver, ${config.roundSeconds} s each at most`);
     const f = feed(h, `receiver-round-${r}`, config.roundRequests);
     feeds.push(f);
-    for (const [row, load] of await oneRound(h, baseline, url, f)) runs[row].push(load);
+    const warmer = feed(h, `receiver-round-${r}-warm-up`, config.rowWarmupRequests);
+    for (const [row, load] of await oneRound(h, baseline, url, f, warmer)) runs[row].push(load);
   }
   await baseline.stop();
   const first = feeds[0] as Feed;
@@ -166,21 +167,29 @@ async function warmUp(h: Harness, baseline: RunningServer, url: string): Promise
   return warm;
 }
 
-/** One feed through the four rows in turn; (a) and (c) store into their own copies of the database. */
-async function oneRound(h: Harness, baseline: RunningServer, url: string, f: Feed): Promise<[Row, RoundRun][]> {
+/**
+ * One feed through the four rows in turn; (a) and (c) store into their own copies of the database.
+ * Each row is warmed with `warmer` right before it is measured: a server that sat idle through the
+ * other rows (and the statistics pauses) runs its first seconds of load up to 40 % slower, and
+ * the rows must not differ by how long each one waited.
+ */
+async function oneRound(h: Harness, baseline: RunningServer, url: string, f: Feed, warmer: Feed): Promise<[Row, RoundRun][]> {
   const { connections, roundSeconds: maxSeconds } = h.config;
-  const rows: [Row, string, string | null, () => Promise<LoadResult>][] = [
-    ["storageCeiling", "(a) the statement through pg", "bench_storage_ceiling", () => pgLoop({ databaseUrl: h.db.baselineUrls.bench_storage_ceiling, feed: f, concurrency: connections, poolSize: 10, maxSeconds })],
-    ["frameworkCeiling", "(b) bare Next route", null, () => closedLoop({ url: `${baseline.url}/api/bare`, feed: f, connections, maxSeconds })],
-    ["irreducible", "(c) HMAC + statement in Next", "bench_irreducible", () => closedLoop({ url: `${baseline.url}/api/hmac-insert`, feed: f, connections, maxSeconds })],
-    ["receiver", "receiver", new URL(h.db.url).pathname.slice(1), () => closedLoop({ url, feed: f, connections, maxSeconds })],
+  const pgRow = (feedOf: Feed, seconds: number) => pgLoop({ databaseUrl: h.db.baselineUrls.bench_storage_ceiling, feed: feedOf, concurrency: connections, poolSize: 10, maxSeconds: seconds });
+  const httpRow = (target: string) => (feedOf: Feed, seconds: number) => closedLoop({ url: target, feed: feedOf, connections, maxSeconds: seconds });
+  const rows: [Row, string, string | null, (feedOf: Feed, seconds: number) => Promise<LoadResult>][] = [
+    ["storageCeiling", "(a) the statement through pg", "bench_storage_ceiling", pgRow],
+    ["frameworkCeiling", "(b) bare Next route", null, httpRow(`${baseline.url}/api/bare`)],
+    ["irreducible", "(c) HMAC + statement in Next", "bench_irreducible", httpRow(`${baseline.url}/api/hmac-insert`)],
+    ["receiver", "receiver", new URL(h.db.url).pathname.slice(1), httpRow(url)],
   ];
   const results: [Row, RoundRun][] = [];
   h.cpuGroups.baseline = () => [baseline.serverPid];
   try {
     for (const [row, label, database, run] of rows) {
+      await run(warmer, h.config.rowWarmupSeconds);
       const before = database ? await dbCounters(h.sql, database) : null;
-      const load = await measured(h, run);
+      const load = await measured(h, () => run(f, maxSeconds));
       const ok = count(load, (code) => code.startsWith("2")) + (load.status.stored ?? 0);
       const db = before && database ? costPerDelivery(before, await dbCounters(h.sql, database, STATS_SETTLE_MS), ok) : null;
       h.note(`${describe(label, load)}${db ? `, per delivery: ${JSON.stringify(db)}` : ""}`);

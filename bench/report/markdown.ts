@@ -127,7 +127,7 @@ export function markdownFor(result: BenchResult): string {
       ],
     ),
     `receiver / (c) = **${n(r.ratios.receiverOverIrreducible * 100, 1)} %**, receiver / (b) = **${n(r.ratios.receiverOverFramework * 100, 1)} %**. Stored: ${n(r.stored.events)} events (expected ${n(r.stored.expectedEvents)}), ${n(r.stored.deliveries)} deliveries (expected ${n(r.stored.expectedDeliveries)}).`,
-    `### Receiver: fixed rates\n\nEach of ${r.connections} connections sends its share of the rate every second, the connections staggered over the second, for ${run.config.fixedRateSeconds} s. "Processing live" is the product as deployed: the embedded executor applies the events in the same Node process meanwhile; "held" measures the receiver on its own.`,
+    `### Receiver: fixed rates\n\nEach of ${r.connections} connections sends its share of the rate every second, the connections staggered over the second, for ${run.config.fixedRateSeconds} s. "Processing live" is the product as deployed: the embedded executor's worker process applies the events meanwhile, on the same 2 cores; "held" measures the receiver on its own.`,
     table(
       ["offered", "processing", "answered 2xx/s", "rate held", "p50 ms", "p95 ms", "p99 ms", "non-2xx", "CPU cores", "processing lag p50 / p99 ms"],
       r.fixedRates.map((f) => [
@@ -163,7 +163,12 @@ export function markdownFor(result: BenchResult): string {
       ? "No sequential scan of a table over 10 000 rows in any plan (EXPLAIN ANALYZE plans: `dashboard.plans` of the JSON)."
       : `Sequential scans of big tables (plans: \`dashboard.plans\`):\n\n${d.seqScanFlags.map((f) => `- ${f.endpoint}: \`${f.relation}\` (${n(f.tableRows)} rows) — \`${f.sql.replace(/\s+/g, " ").slice(0, 160)}…\``).join("\n")}`,
     "### Peak memory, MB RSS (PSS)",
-    table(["process", "receiver", "processing", "dashboard", "whole run"], [memoryRow("app (next-server)", memory.app), memoryRow("PostgreSQL (all processes)", memory.postgres)]),
+    table(["process", "receiver", "processing", "dashboard", "whole run"], [
+      memoryRow("app: server (next-server)", memory.app),
+      memoryRow("app: executor workers (summed)", memory.workers),
+      memoryRow("app: server + workers", memory.appTotal),
+      memoryRow("PostgreSQL (all processes)", memory.postgres),
+    ]),
     ...(result.profile ? [profileSection(result.profile)] : []),
   ];
   return `${sections.join("\n\n")}\n`;

@@ -32,8 +32,11 @@ export interface BenchResult {
   receiver: ReceiverResult & { targets: TargetCheck[] };
   processing: ProcessingResult & { targets: TargetCheck[] };
   dashboard: DashboardResult;
-  /** Peak memory per phase: the app's next-server process, and PostgreSQL's processes summed. */
-  memory: { app: PhaseMemory; postgres: PhaseMemory };
+  /**
+   * Peak memory per phase: the app's next-server process, its executor workers summed, server and
+   * workers together (peak of the sum), and PostgreSQL's processes summed.
+   */
+  memory: { app: PhaseMemory; workers: PhaseMemory; appTotal: PhaseMemory; postgres: PhaseMemory };
   /** Where the app's CPU time goes (--profile only). */
   profile?: ProfileResult;
 }

@@ -22,7 +22,7 @@ export interface EmbeddedExecutorOptions {
   logger: ExecutorLogger;
   /** Runs driven at once. */
   concurrency?: number;
-  /** Claim interval when idle; enqueueRuns() in this process wakes the executor sooner. */
+  /** Claim interval when idle; wakeEmbeddedExecutor() (registry.ts) wakes the executor sooner. */
   pollIntervalMs?: number;
   /** How long a claimed run stays leased without renewal: how soon a dead process's runs resume. */
   leaseMs?: number;
@@ -200,6 +200,25 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
       logger.info({ handedBack: inflight.size }, "executor.stopped");
     },
   };
+}
+
+/**
+ * For a process that enqueues runs and leaves running them to executors in other processes (the
+ * server, when npm start runs the executor in workers): publishes the function table of an
+ * in-process sync, so enqueueRuns() works here, with `wake` telling those executors. Returns the
+ * unpublish call.
+ */
+export async function publishFunctionTable(client: Inngest.Like, functions: readonly InngestFunction.Like[], wake: () => void): Promise<() => void> {
+  const table = syncFunctions(createInProcessTransport(client, functions)).then((built) => built.table);
+  table.catch(() => undefined);
+  const unregister = registerExecutor(table, wake);
+  try {
+    await table;
+  } catch (error) {
+    unregister();
+    throw error;
+  }
+  return unregister;
 }
 
 async function syncFunctions(transport: SdkTransport) {

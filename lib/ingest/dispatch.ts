@@ -54,12 +54,29 @@ function flush(batch: Batch): void {
   });
 }
 
+function queueEvent(item: DispatchItem) {
+  const data: SmartcarEventReceivedData = { eventId: item.eventId, vehicleId: item.vehicleId };
+  return { id: item.inngestId, name: SMARTCAR_EVENT_RECEIVED, data };
+}
+
+/**
+ * With the embedded queue, the runs of a newly received event, for the receiver's own statement
+ * to queue (storeDelivery's `runs`): the event is then stored already dispatched and needs no
+ * dispatch of its own. Null with Inngest, or while this process has no function table; the
+ * dispatch after the answer (and the sweep) covers those.
+ */
+export async function runsToStoreWith(item: DispatchItem): Promise<string | null> {
+  if (resolveQueueMode(env()) !== "embedded") return null;
+  try {
+    return serialiseRows(runRowsFor(await registeredFunctionTable(), [queueEvent(item)]));
+  } catch {
+    return null;
+  }
+}
+
 async function dispatchNow(items: DispatchItem[]): Promise<boolean> {
   try {
-    const events = items.map((item) => {
-      const data: SmartcarEventReceivedData = { eventId: item.eventId, vehicleId: item.vehicleId };
-      return { id: item.inngestId, name: SMARTCAR_EVENT_RECEIVED, data };
-    });
+    const events = items.map(queueEvent);
     const eventIds = items.map((i) => i.eventId);
     // Same events, same ids in every mode; only the transport differs.
     if (resolveQueueMode(env()) === "embedded") {

@@ -1,5 +1,7 @@
 import { env, managementTokens } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
+import { wakeEmbeddedExecutor } from "@/inngest/embedded/registry";
+import { runsToStoreWith } from "@/lib/ingest/dispatch";
 import { readBodyCapped } from "@/lib/ingest/read-body";
 import { recordRejection, type RejectionReason } from "@/lib/ingest/rejections";
 import { storeVerifiedDelivery } from "@/lib/ingest/storage-guard";
@@ -24,7 +26,8 @@ export type ReceiveOutcome =
 export async function receiveDelivery(request: Request): Promise<ReceiveOutcome> {
   const config = env();
   const tokens = managementTokens(config);
-  const fingerprints = tokens.map((t) => `${t.slot}:${tokenFingerprint(t.token)}`);
+  // Only a rejection records them: a hash per token is not worth paying on every accepted delivery.
+  const fingerprints = () => tokens.map((t) => `${t.slot}:${tokenFingerprint(t.token)}`);
 
   // 1. Without a token nothing can be verified; Smartcar retries a 503.
   if (tokens.length === 0) {
@@ -34,7 +37,7 @@ export async function receiveDelivery(request: Request): Promise<ReceiveOutcome>
   // 2. Size cap while streaming.
   const body = await readBodyCapped(request, config.WEBHOOK_MAX_BODY_BYTES);
   if (!body.ok) {
-    await saveRejection({ reason: "BODY_TOO_LARGE", httpStatus: 413, body: body.head, bodyBytes: body.size, keepBody: false, headers: request.headers, tokenFingerprints: fingerprints });
+    await saveRejection({ reason: "BODY_TOO_LARGE", httpStatus: 413, body: body.head, bodyBytes: body.size, keepBody: false, headers: request.headers, tokenFingerprints: fingerprints() });
     return rejected("BODY_TOO_LARGE", 413, `Body of ${body.size} bytes exceeds the ${config.WEBHOOK_MAX_BODY_BYTES}-byte limit.`);
   }
   const rawBody = body.bytes;
@@ -56,30 +59,33 @@ export async function receiveDelivery(request: Request): Promise<ReceiveOutcome>
   // 4–5. Signature over the raw bytes, current token then previous.
   const verified = verifySignature({ rawBody, signature: request.headers.get("sc-signature"), tokens });
   if (!verified.ok) {
-    await saveRejection({ reason: verified.reason, httpStatus: 401, body: rawBody, bodyBytes: rawBody.byteLength, keepBody: true, headers: request.headers, tokenFingerprints: fingerprints });
-    logger.warn({ reason: verified.reason, bodyBytes: rawBody.byteLength, tokensTried: fingerprints }, "signature.failed");
+    await saveRejection({ reason: verified.reason, httpStatus: 401, body: rawBody, bodyBytes: rawBody.byteLength, keepBody: true, headers: request.headers, tokenFingerprints: fingerprints() });
+    logger.warn({ reason: verified.reason, bodyBytes: rawBody.byteLength, tokensTried: fingerprints() }, "signature.failed");
     const message = verified.reason === "SIGNATURE_MISSING" ? "The SC-Signature header is missing." : "SC-Signature does not match any configured management token.";
     return rejected(verified.reason, 401, message);
   }
   metrics().signatureVerified.inc({ slot: verified.slot });
-  logger.info({ slot: verified.slot, bodyBytes: rawBody.byteLength }, "signature.verified");
+  logger.debug({ slot: verified.slot, bodyBytes: rawBody.byteLength }, "signature.verified");
 
   // 6–7. Signed but unusable: kept with its body so an operator can see what was sent.
   if (!parsed.ok || !envelope) {
-    await saveRejection({ reason: "INVALID_JSON", httpStatus: 400, body: rawBody, bodyBytes: rawBody.byteLength, keepBody: true, headers: request.headers, tokenFingerprints: fingerprints });
+    await saveRejection({ reason: "INVALID_JSON", httpStatus: 400, body: rawBody, bodyBytes: rawBody.byteLength, keepBody: true, headers: request.headers, tokenFingerprints: fingerprints() });
     return rejected("INVALID_JSON", 400, "The body is not valid JSON.");
   }
   if (envelope.kind === "invalid") {
-    await saveRejection({ reason: "INVALID_SCHEMA", httpStatus: 400, body: rawBody, bodyBytes: rawBody.byteLength, keepBody: true, headers: request.headers, tokenFingerprints: fingerprints });
+    await saveRejection({ reason: "INVALID_SCHEMA", httpStatus: 400, body: rawBody, bodyBytes: rawBody.byteLength, keepBody: true, headers: request.headers, tokenFingerprints: fingerprints() });
     const message = envelope.reason === "NOT_AN_OBJECT" ? "The body must be a JSON object." : "The body has no eventId.";
     return rejected("INVALID_SCHEMA", 400, message);
   }
 
-  // 8–9. Store event + delivery in one statement; while the database is unavailable the local
-  //      spool (where enabled) keeps the delivery on disk, else a fast 503 (circuit breaker).
+  // 8–9. Store event + delivery (+ the embedded queue's runs) in one statement; while the database
+  //      is unavailable the local spool (where enabled) keeps the delivery on disk, else a fast
+  //      503 (circuit breaker).
   const event = deliveryFromEnvelope(envelope, rawBody, { tokenSlot: verified.slot, userAgent: request.headers.get("user-agent") });
-  const result = await storeVerifiedDelivery(event);
+  const runs = await runsToStoreWith({ eventId: event.eventId, vehicleId: event.vehicleId, inngestId: event.eventId });
+  const result = await storeVerifiedDelivery(event, runs);
   if (result.kind === "unavailable") return result;
+  if (result.kind === "stored" && !result.duplicate && runs) wakeEmbeddedExecutor();
   logger.info(
     { eventId: event.eventId, eventType: event.eventType, vehicleId: event.vehicleId, deliveryId: event.deliveryId, duplicate: result.duplicate, slot: verified.slot, spooled: result.kind === "spooled" },
     "webhook.received",

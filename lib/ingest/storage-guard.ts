@@ -85,15 +85,17 @@ function createGuard(): Guard {
 
 /**
  * Stores a verified delivery (API.md §1 rows 8–9). Deliveries of an event still waiting in the
- * spool join it there, so they are replayed in order with their original receipt times.
+ * spool join it there, so they are replayed in order with their original receipt times. `runs`
+ * (embedded queue) go into the database with a new event; a spooled delivery is dispatched by
+ * its replay instead.
  */
-export async function storeVerifiedDelivery(delivery: DeliveryToStore): Promise<StorageResult> {
+export async function storeVerifiedDelivery(delivery: DeliveryToStore, runs: string | null = null): Promise<StorageResult> {
   const g = guard();
   if (g.spool?.holds(delivery.eventId)) return spoolOrRefuse(g, delivery);
   const attemptedAt = Date.now();
   if (g.breaker.allow(attemptedAt)) {
     try {
-      const stored = await storeDelivery(pool(), delivery);
+      const stored = await storeWithRuns(delivery, runs);
       g.breaker.succeeded(attemptedAt);
       return { kind: "stored", ...stored };
     } catch (error) {
@@ -106,6 +108,20 @@ export async function storeVerifiedDelivery(delivery: DeliveryToStore): Promise<
     }
   }
   return spoolOrRefuse(g, delivery);
+}
+
+// The queue's runs must never cost an event its acknowledgement: when the database refuses the
+// statement that stores both (a broken queue table, a trigger), the event is stored on its own
+// and left to the dispatch after the answer, then the sweep, like any undispatched event.
+async function storeWithRuns(delivery: DeliveryToStore, runs: string | null) {
+  if (runs === null) return storeDelivery(pool(), delivery);
+  try {
+    return await storeDelivery(pool(), delivery, runs);
+  } catch (error) {
+    if (isUnavailableError(error)) throw error;
+    logger.error({ eventId: delivery.eventId, err: error }, "webhook.enqueue_failed: storing the event without its runs");
+    return storeDelivery(pool(), delivery);
+  }
 }
 
 async function spoolOrRefuse(g: Guard, delivery: DeliveryToStore): Promise<StorageResult> {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { insertRunsSql } from "@/inngest/embedded/enqueue";
 import type { Envelope } from "@/lib/smartcar/types";
 
 export interface DeliveryToStore {
@@ -51,20 +52,26 @@ export interface StoredDelivery {
 
 // Event and delivery row in one statement, so one round trip and one implicit transaction: the
 // eventId primary key is the durable idempotency guard (a repeat only bumps delivery_count), and
-// a crash can never leave a delivery without its event or the other way round.
+// a crash can never leave a delivery without its event or the other way round. With the embedded
+// queue a new event's runs ($14) are queued by the same statement and the event is born
+// dispatched: no second statement, no update of the event row (bench/README.md).
 const STORE_SQL = `
 WITH ins AS (
-  INSERT INTO event (event_id, event_type, vehicle_id, user_id, mode, raw_body, body_bytes, first_delivered_at, received_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($12, now()))
+  INSERT INTO event (event_id, event_type, vehicle_id, user_id, mode, raw_body, body_bytes, first_delivered_at, received_at, dispatched_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($12, now()), CASE WHEN $14::jsonb IS NULL THEN NULL ELSE now() END)
   ON CONFLICT (event_id) DO UPDATE SET delivery_count = event.delivery_count + 1
   RETURNING (xmax = 0) AS inserted, dispatched_at, status
 ), d AS (
   INSERT INTO delivery (event_id, delivery_id, delivered_at, duplicate, token_slot, body_bytes, user_agent, received_at)
   SELECT $1, $9, $10, NOT ins.inserted, $11, $7, $13, coalesce($12, now()) FROM ins
-)
+), runs AS (${insertRunsSql("$14", "(SELECT inserted FROM ins)")})
 SELECT inserted, dispatched_at IS NULL AND status = 'PENDING' AS needs_dispatch FROM ins`;
 
-export async function storeDelivery(db: pg.Pool | pg.PoolClient, d: DeliveryToStore): Promise<StoredDelivery> {
+/**
+ * Stores one delivery. `runs` (serialiseRows() output) are the embedded queue's runs of the event,
+ * queued only when the event is new; null leaves the dispatch to the caller.
+ */
+export async function storeDelivery(db: pg.Pool | pg.PoolClient, d: DeliveryToStore, runs: string | null = null): Promise<StoredDelivery> {
   const deliveredAt = d.deliveredAt === null ? null : new Date(d.deliveredAt);
   const result = await db.query<{ inserted: boolean; needs_dispatch: boolean }>({
     name: "store-delivery",
@@ -83,6 +90,7 @@ export async function storeDelivery(db: pg.Pool | pg.PoolClient, d: DeliveryToSt
       d.tokenSlot,
       d.receivedAt ?? null,
       d.userAgent,
+      runs,
     ],
   });
   const row = result.rows[0];

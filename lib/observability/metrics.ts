@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { env } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { registerAlertGauge } from "@/lib/observability/alert-gauge";
 import { registerLiveGauges } from "@/lib/observability/live-gauges";
@@ -26,8 +27,12 @@ const globalForMetrics = globalThis as unknown as { smartcarMetrics?: Metrics };
 
 function createMetrics(): Metrics {
   const registry = new Registry();
-  registerLiveGauges(registry, pool);
-  registerAlertGauge(registry, pool);
+  // Database-wide gauges come from the server: a worker's copies would be counted twice once the
+  // server adds the workers' metrics to its own (lib/runtime/worker-socket.ts).
+  if (env().SMARTCAR_PROCESS_ROLE !== "worker") {
+    registerLiveGauges(registry, pool);
+    registerAlertGauge(registry, pool);
+  }
   return {
     registry,
     deliveries: new Counter({

@@ -1,17 +1,19 @@
 import { inngest } from "@/inngest/client";
-import { startEmbeddedExecutor, type EmbeddedExecutor } from "@/inngest/embedded/executor";
+import { publishFunctionTable, startEmbeddedExecutor, type EmbeddedExecutor } from "@/inngest/embedded/executor";
 import { functions } from "@/inngest/functions";
 import { env, resolveQueueMode } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { openStorageGuard } from "@/lib/ingest/storage-guard";
 import { logger } from "@/lib/observability/logger";
+import { workerSockets, workerWaker } from "@/lib/runtime/worker-socket";
 
 const globalForBackground = globalThis as unknown as { smartcarExecutor?: Promise<EmbeddedExecutor | null> };
 
 /**
  * Work the server process does besides answering requests: the local spool (leftovers of an
  * earlier process are replayed once the database answers) and, in embedded queue mode, the
- * executor that runs the Inngest functions (crons included). Started once per process.
+ * executor that runs the Inngest functions (crons included) — unless the launcher runs it in
+ * worker processes, when this process only enqueues. Started once per process.
  */
 export function startBackgroundWork(): Promise<EmbeddedExecutor | null> {
   globalForBackground.smartcarExecutor ??= start();
@@ -26,6 +28,11 @@ async function start(): Promise<EmbeddedExecutor | null> {
   if (mode !== "embedded") return null;
   if (!config.DATABASE_URL) {
     logger.error("embedded executor not started: DATABASE_URL is not set (start the app with `npm start`)");
+    return null;
+  }
+  if (config.SMARTCAR_PROCESS_ROLE === "web") {
+    await publishFunctionTable(inngest, functions, workerWaker(workerSockets(config)));
+    logger.info({ workers: config.EXECUTOR_WORKERS }, "executor.in_workers");
     return null;
   }
   const executor = await startEmbeddedExecutor({

@@ -10,6 +10,8 @@ export const TEST_PREVIOUS_TOKEN = "test-management-token-previous";
 
 export interface RunningApp {
   url: string;
+  /** The launcher's pid (scripts/start.ts under tsx); the server and the executor workers run below it. */
+  pid: number;
   port: number;
   dataDir: string;
   /** Everything the app printed (stdout + stderr), for assertions on logs. */
@@ -75,6 +77,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   return {
     url,
+    pid: child.pid as number,
     port,
     dataDir,
     output: () => output,

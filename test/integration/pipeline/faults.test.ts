@@ -99,6 +99,9 @@ CREATE TRIGGER test_refuse_dispatch BEFORE INSERT ON executor_run FOR EACH ROW E
     const app = await startApp({ databaseUrl: database.url, env: { SWEEP_UNDISPATCHED_AFTER_SECONDS: "1" } });
     try {
       const eventId = await deliver(app, reading(`nodispatch${randomUUID().slice(0, 8)}`));
+      // The receiver's statement that queues the run with the event is refused: the event is
+      // stored on its own and acknowledged, and the dispatch after the answer fails too.
+      expect(app.output()).toContain("webhook.enqueue_failed");
       await waitFor(() => (app.output().includes('"msg":"dispatch.failed"') ? true : undefined), { what: "the first dispatch to fail" });
       expect(await eventRow(db, eventId)).toMatchObject({ status: "PENDING", dispatched_at: null });
       // The sweep runs every minute.

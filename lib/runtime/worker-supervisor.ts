@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import type { Logger } from "pino";
+
+// The launcher's side of the executor workers: starts each one (scripts/worker.ts under tsx's
+// loader), starts it again when it dies on its own (a crash must not leave the queue without a
+// worker while the server keeps accepting), and stops it with the server.
+
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+// A worker that ran this long before dying gets the short restart delay again.
+const STABLE_AFTER_MS = 60_000;
+
+export interface SupervisedWorker {
+  /** Forwards the signal and stops restarting; resolves when the worker has exited. */
+  stop(signal: NodeJS.Signals): Promise<void>;
+  kill(): void;
+}
+
+export function superviseWorker(index: number, env: NodeJS.ProcessEnv, logger: Logger): SupervisedWorker {
+  const script = path.join(process.cwd(), "scripts", "worker.ts");
+  let child: ChildProcess;
+  let exited: Promise<void>;
+  let stopping = false;
+  let restartMs = 0;
+  let restartTimer: NodeJS.Timeout | null = null;
+
+  const start = () => {
+    const startedAt = Date.now();
+    child = spawn(process.execPath, ["--import", "tsx", script], {
+      stdio: "inherit",
+      env: { ...env, SMARTCAR_PROCESS_ROLE: "worker", SMARTCAR_WORKER_INDEX: String(index) },
+    });
+    exited = new Promise((resolve) =>
+      child.once("exit", (code, signal) => {
+        resolve();
+        if (stopping) return;
+        restartMs = Date.now() - startedAt > STABLE_AFTER_MS ? RESTART_MIN_MS : Math.min(RESTART_MAX_MS, Math.max(RESTART_MIN_MS, restartMs * 2));
+        logger.error({ worker: index, code, signal, restartInMs: restartMs }, "worker.exited");
+        restartTimer = setTimeout(() => {
+          restartTimer = null;
+          if (!stopping) start();
+        }, restartMs);
+      }),
+    );
+  };
+  start();
+
+  const running = () => child.exitCode === null && child.signalCode === null;
+  return {
+    stop: async (signal) => {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      if (running()) child.kill(signal);
+      await exited;
+    },
+    kill: () => {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      if (running()) child.kill("SIGKILL");
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { inngest } from "@/inngest/client";
+import { startEmbeddedExecutor } from "@/inngest/embedded/executor";
+import { functions } from "@/inngest/functions";
+import { env } from "@/lib/config";
+import { closePool, pool } from "@/lib/db/pool";
+import { logger as rootLogger } from "@/lib/observability/logger";
+import { metrics } from "@/lib/observability/metrics";
+import { wakeEmbeddedExecutor } from "@/inngest/embedded/registry";
+import { serveWorkerSocket, workerSocketPath } from "@/lib/runtime/worker-socket";
+
+// An executor worker (scripts/worker.ts): the embedded executor in a process of its own, so the
+// server's single JavaScript thread only receives and serves pages while processing runs on the
+// other core. Runs claim from the same Postgres table as ever; the leases make any number of
+// workers safe, and a worker killed mid-run leaves runs another one reclaims.
+
+const POOL_CLOSE_WAIT_MS = 1_000;
+
+export async function runWorker(index: number): Promise<void> {
+  const config = env();
+  const logger = rootLogger.child({ worker: index });
+  const executor = await startEmbeddedExecutor({
+    client: inngest,
+    functions,
+    pool: pool(),
+    logger: logger.child({ component: "executor" }),
+    concurrency: config.EXECUTOR_CONCURRENCY,
+    leaseMs: config.EXECUTOR_LEASE_MS,
+    backoffBaseMs: config.EXECUTOR_BACKOFF_BASE_MS,
+  });
+  const socket = await serveWorkerSocket(workerSocketPath(config, index), { registry: metrics().registry, wake: wakeEmbeddedExecutor });
+  logger.info({ pid: process.pid }, "worker.started");
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const budgetMs = config.SHUTDOWN_TIMEOUT_MS;
+    setTimeout(() => {
+      logger.error({ signal, timeoutMs: budgetMs }, "worker.stop_timed_out");
+      process.exit(1);
+    }, budgetMs).unref();
+    const startedAt = Date.now();
+    logger.info({ signal }, "worker.stopping");
+    // Runs in flight finish or are handed back (leases released) for the next start.
+    await executor.stop({ timeoutMs: budgetMs * 0.8 });
+    await socket.close();
+    await Promise.race([closePool(), new Promise<void>((resolve) => setTimeout(resolve, POOL_CLOSE_WAIT_MS).unref())]);
+    logger.info({ signal, ms: Date.now() - startedAt }, "worker.stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", (signal) => void stop(signal));
+  process.on("SIGINT", (signal) => void stop(signal));
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { descendants, processName } from "@/bench/lib/processes";
+import type { RunningApp } from "../../helpers/app";
+import { useAppWithDatabase } from "../../helpers/app-with-database";
+import { vehicleState } from "../../helpers/events";
+import { postWebhook } from "../../helpers/smartcar";
+import { waitFor } from "../../helpers/wait-for";
+import type pg from "pg";
+
+// npm start runs the embedded executor in worker processes (EXECUTOR_WORKERS, default 1) beside
+// the server, which then only receives and enqueues; EXECUTOR_WORKERS=0 keeps it in the server.
+
+const METRICS_TOKEN = "workers-metrics-token";
+
+const workerPids = (app: RunningApp) => descendants(app.pid).filter((pid) => processName(pid).includes("scripts/worker.ts"));
+const serverPids = (app: RunningApp) => descendants(app.pid).filter((pid) => processName(pid).startsWith("next-server"));
+
+async function deliverAndProcess(app: RunningApp, db: pg.Pool): Promise<string> {
+  const vehicleId = `w${randomUUID().slice(0, 8)}`;
+  const body = vehicleState(vehicleId, [{ code: "tractionbattery-stateofcharge", value: 55, unit: "percent", oemUpdatedAt: Date.now() }]);
+  const res = await postWebhook(app.url, body);
+  expect(res.status).toBe(200);
+  const { eventId } = (await res.json()) as { eventId: string };
+  await waitFor(
+    async () => {
+      const { rows } = await db.query<{ status: string }>("SELECT status FROM event WHERE event_id = $1", [eventId]);
+      return rows[0]?.status === "PROCESSED" ? true : undefined;
+    },
+    { timeoutMs: 20_000, what: `event ${eventId} to be PROCESSED` },
+  );
+  return eventId;
+}
+
+async function processedCount(app: RunningApp): Promise<number> {
+  const res = await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  const line = text.split("\n").find((l) => l.startsWith('smartcar_events_processed_total{outcome="APPLIED"}'));
+  return line ? Number(line.split(" ")[1]) : 0;
+}
+
+describe("executor workers (default: one)", () => {
+  const suite = useAppWithDatabase({ env: { METRICS_TOKEN } });
+
+  it("processes in a worker process, and the server's /api/metrics includes what the worker counted", { timeout: 60_000 }, async () => {
+    await deliverAndProcess(suite.app, suite.db);
+    expect(serverPids(suite.app)).toHaveLength(1);
+    expect(workerPids(suite.app)).toHaveLength(1);
+    const output = suite.app.output();
+    expect(output).toContain('"msg":"executor.in_workers"');
+    expect(output).toMatch(/"worker":1,.*"msg":"executor.started"/);
+    // Processing counters live in the worker; the scrape still sees them.
+    await waitFor(async () => ((await processedCount(suite.app)) >= 1 ? true : undefined), { timeoutMs: 10_000, what: "the processed counter" });
+    // Database gauges are counted once, by the server, not once more per worker.
+    const text = await (await fetch(`${suite.app.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(text.split("\n").filter((l) => l.startsWith("smartcar_backlog_events "))).toEqual(["smartcar_backlog_events 0"]);
+  });
+
+  it("queues a new event's run in the statement that stores it: the event is born dispatched", { timeout: 60_000 }, async () => {
+    const eventId = await deliverAndProcess(suite.app, suite.db);
+    const { rows } = await suite.db.query<{ same: boolean; runs: number }>(
+      "SELECT dispatched_at = received_at AS same, (SELECT count(*)::int FROM executor_run WHERE event->'data'->>'eventId' = $1) AS runs FROM event WHERE event_id = $1",
+      [eventId],
+    );
+    // now() is the statement's transaction time: one statement stored the event and queued its run.
+    expect(rows).toEqual([{ same: true, runs: 1 }]);
+  });
+
+  it("starts a worker again when it dies, and processing goes on", { timeout: 60_000 }, async () => {
+    const [first] = workerPids(suite.app);
+    expect(first).toBeDefined();
+    process.kill(first as number, "SIGKILL");
+    const restarted = await waitFor(
+      async () => {
+        const pids = workerPids(suite.app);
+        return pids.length === 1 && pids[0] !== first ? pids[0] : undefined;
+      },
+      { timeoutMs: 20_000, what: "a new worker process" },
+    );
+    expect(restarted).not.toBe(first);
+    expect(suite.app.output()).toMatch(/"worker":1,.*"signal":"SIGKILL".*"msg":"worker.exited"/);
+    await deliverAndProcess(suite.app, suite.db);
+  });
+});
+
+describe("EXECUTOR_WORKERS=0", () => {
+  const suite = useAppWithDatabase({ env: { EXECUTOR_WORKERS: "0", METRICS_TOKEN } });
+
+  it("runs the executor inside the server process", { timeout: 60_000 }, async () => {
+    await deliverAndProcess(suite.app, suite.db);
+    expect(workerPids(suite.app)).toEqual([]);
+    expect(suite.app.output()).not.toContain("executor.in_workers");
+    expect(await processedCount(suite.app)).toBe(1);
+  });
+});
