@@ -1,14 +1,16 @@
 import type pg from "pg";
 import { MAX_RECENT_GAPS, SIGNAL_UPSERT, signalInsert, signalRows, signalsJson, vehicleUpdates } from "@/lib/processing/persist-state";
 import type { Plan } from "@/lib/processing/plan";
-import { bucketFor, dimension, hourOf, MAX_DIMENSION_LENGTH, METRIC, PROCESSING_LAG_MS_BOUNDS } from "@/lib/stats/metric-names";
+import { countAppliedState } from "@/lib/stats/processing-stats";
 
 // A VEHICLE_STATE event — nearly all the traffic — applied in ONE autocommitted statement: the
 // event row is locked and re-checked (PENDING/PROCESSING) by its first CTE, and every write
 // depends on that row, so a concurrent or repeated run that finds the event final writes
 // nothing. One round trip instead of a BEGIN … COMMIT of seven: the round trips were most of
 // processing's CPU (see bench/README.md). The writes share persist-state.ts's SQL, with its
-// "only if strictly newer" conditions.
+// "only if strictly newer" conditions. Its rollup counters are not written here: every event
+// would update the same hourly rows, and concurrent runs queued on those rows' locks through
+// each other's commit (lib/stats/processing-stats.ts adds them up in memory instead).
 
 const APPLY_STATE_SQL = `
 WITH ev AS (
@@ -62,22 +64,8 @@ upd AS (
 att AS (
   INSERT INTO processing_attempt (event_id, attempt, run_id, finished_at, result, outcome)
   SELECT $1, $12, $13, now(), 'ok', outcome FROM upd
-),
-stats AS (
-  -- Counter rows summed per key and written in key order, like lib/stats/upsert-stats.ts.
-  INSERT INTO stat_hour AS h (hour, metric, dimension, value)
-  SELECT $14::timestamptz, metric, dimension, sum(value)::bigint FROM (
-    SELECT $15::text AS metric, upd.outcome AS dimension, 1 AS value FROM upd
-    UNION ALL
-    SELECT x.metric, x.dimension, 1 FROM unnest($16::text[], $17::text[]) AS x(metric, dimension) WHERE EXISTS (SELECT 1 FROM upd)
-    UNION ALL
-    SELECT $18::text, left(coalesce(veh.make, ''), $20), $19 FROM veh WHERE $19 > 0 AND EXISTS (SELECT 1 FROM upd)
-  ) r
-  GROUP BY metric, dimension
-  ORDER BY metric, dimension
-  ON CONFLICT (hour, metric, dimension) DO UPDATE SET value = h.value + excluded.value
 )
-SELECT upd.outcome, c.applied, c.readings, c.stale FROM upd, counted c`;
+SELECT upd.outcome, c.applied, c.readings, c.stale, (SELECT make FROM veh) AS make FROM upd, counted c`;
 
 export type StatePlan = Extract<Plan, { action: "apply_state" }>;
 
@@ -99,17 +87,8 @@ export interface StateApplication {
  * event became final or its payload was purged (a deletion request): then nothing is written.
  */
 export async function applyStatePlan(db: pg.Pool | pg.PoolClient, a: StateApplication): Promise<StateApplied> {
-  const now = a.now ?? Date.now();
   const { plan } = a;
-  const failed = plan.signals.filter((s) => s.status !== "OK");
-  const counters = [
-    { metric: METRIC.processingLagMsBucket, dimension: bucketFor(now - a.receivedAt.getTime(), PROCESSING_LAG_MS_BOUNDS) },
-    ...failed.flatMap((s) => [
-      { metric: METRIC.signalErrorByType, dimension: dimension(`${s.errorType ?? ""}:${s.errorCode ?? ""}`) },
-      { metric: METRIC.signalErrorBySignal, dimension: dimension(s.code) },
-    ]),
-  ];
-  const result = await db.query<{ outcome: "APPLIED" | "ALL_STALE"; applied: number; readings: number; stale: string[] }>({
+  const result = await db.query<{ outcome: "APPLIED" | "ALL_STALE"; applied: number; readings: number; stale: string[]; make: string | null }>({
     name: "apply-state",
     text: APPLY_STATE_SQL,
     values: [
@@ -126,17 +105,11 @@ export async function applyStatePlan(db: pg.Pool | pg.PoolClient, a: StateApplic
       plan.failedCount,
       a.run.attempt + 1,
       a.run.runId,
-      hourOf(now).toISOString(),
-      METRIC.processed,
-      counters.map((c) => c.metric),
-      counters.map((c) => c.dimension),
-      METRIC.signalErrorByMake,
-      failed.length,
-      MAX_DIMENSION_LENGTH,
     ],
   });
   const row = result.rows[0];
   if (!row) return { claimed: false };
+  countAppliedState({ outcome: row.outcome, receivedAt: a.receivedAt, plan, make: row.make, now: a.now });
   return { claimed: true, outcome: row.outcome, applied: row.applied, stale: row.readings - row.applied, failed: plan.failedCount, staleCodes: row.stale };
 }
 

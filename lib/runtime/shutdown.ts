@@ -5,6 +5,7 @@ import { logger } from "@/lib/observability/logger";
 import { settleAfterWork } from "@/lib/runtime/after-work";
 import { stopBackgroundWork } from "@/lib/runtime/background";
 import { drainHttp, trackHttpRequests } from "@/lib/runtime/http-drain";
+import { flushProcessingStats } from "@/lib/stats/processing-stats";
 import { flushReceiverStats } from "@/lib/stats/receiver-stats";
 
 // Graceful stop on SIGTERM/SIGINT. The launcher (scripts/start.ts) runs `next start` with
@@ -52,8 +53,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   await step("close-spool", closeStorageGuard);
   // 3. Embedded executor: runs in flight finish or are handed back with their lease released.
   await step("stop-executor", () => stopBackgroundWork(left() * 0.6));
-  // 4. Receiver rollup counters still in memory.
-  await step("flush-stats", flushReceiverStats);
+  // 4. Rollup counters still in memory (receiver; processing when the executor runs here).
+  await step("flush-stats", () => Promise.all([flushReceiverStats(), flushProcessingStats()]));
   // 5. Idle connections close at once; a query still running (a run handed back above) would
   //    hold end() until it returns, so it gets a moment, then the exit drops it (and Postgres
   //    rolls its transaction back).

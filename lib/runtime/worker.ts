@@ -7,6 +7,7 @@ import { logger as rootLogger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import { wakeEmbeddedExecutor } from "@/inngest/embedded/registry";
 import { serveWorkerSocket, workerSocketPath } from "@/lib/runtime/worker-socket";
+import { flushProcessingStats } from "@/lib/stats/processing-stats";
 
 // An executor worker (scripts/worker.ts): the embedded executor in a process of its own, so the
 // server's single JavaScript thread only receives and serves pages while processing runs on the
@@ -43,6 +44,7 @@ export async function runWorker(index: number): Promise<void> {
     logger.info({ signal }, "worker.stopping");
     // Runs in flight finish or are handed back (leases released) for the next start.
     await executor.stop({ timeoutMs: budgetMs * 0.8 });
+    await flushProcessingStats();
     await socket.close();
     await Promise.race([closePool(), new Promise<void>((resolve) => setTimeout(resolve, POOL_CLOSE_WAIT_MS).unref())]);
     logger.info({ signal, ms: Date.now() - startedAt }, "worker.stopped");

@@ -2,15 +2,18 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testPool } from "../../helpers/db-client";
 import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
+import { waitFor } from "../../helpers/wait-for";
 import { failedSignalsState, vehicleError } from "./helpers";
 
-// The processing transaction's rollups, in-process: what processStoredEvent counts, and that a
-// re-processed event (a forced re-drive) counts as processed again but opens nothing twice.
+// Processing's rollups, in-process: what processStoredEvent counts (applied states through the
+// in-memory buffer, the rest inside their transaction), and that a re-processed event (a forced
+// re-drive) counts as processed again but opens nothing twice.
 let database: TestDatabase;
 let db: pg.Pool;
 let process_: typeof import("@/lib/processing/process-event");
 let store: typeof import("@/lib/ingest/store-event");
 let pool: typeof import("@/lib/db/pool").pool;
+let processingStats: typeof import("@/lib/stats/processing-stats");
 
 beforeAll(async () => {
   database = await createTestDatabase("dash_processing_stats");
@@ -19,6 +22,7 @@ beforeAll(async () => {
   process_ = await import("@/lib/processing/process-event");
   store = await import("@/lib/ingest/store-event");
   ({ pool } = await import("@/lib/db/pool"));
+  processingStats = await import("@/lib/stats/processing-stats");
 });
 
 afterAll(async () => {
@@ -48,7 +52,8 @@ async function storeAndProcess(body: string): Promise<string> {
 }
 
 /** Counters by "metric|dimension"; lag buckets summed into "processing_lag_ms_bucket" (their split depends on the machine's speed). */
-async function stats(): Promise<Record<string, number>> {
+async function stats({ flush = true } = {}): Promise<Record<string, number>> {
+  if (flush) await processingStats.flushProcessingStats();
   const { rows } = await db.query<{ key: string; n: string }>(
     "SELECT CASE WHEN metric = 'processing_lag_ms_bucket' THEN metric ELSE metric || '|' || dimension END AS key, sum(value) AS n FROM stat_hour GROUP BY 1",
   );
@@ -56,6 +61,16 @@ async function stats(): Promise<Record<string, number>> {
 }
 
 describe("rollups written by processing", () => {
+  it("writes an applied state's counts within about a second, without a flush", async () => {
+    await storeAndProcess(failedSignalsState("veh-0", [], "KIA"));
+    const written = await waitFor(async () => {
+      const now = await stats({ flush: false });
+      return now["processed|APPLIED"] === 1 ? now : undefined;
+    }, { timeoutMs: 5_000, what: "the buffered counts to be written" });
+    expect(written).toEqual({ "processed|APPLIED": 1, processing_lag_ms_bucket: 1 });
+    await db.query("DELETE FROM stat_hour");
+  });
+
   it("counts outcome, lag, each failed signal three ways and each condition opened", async () => {
     await storeAndProcess(
       failedSignalsState("veh-1", [
