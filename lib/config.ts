@@ -64,6 +64,11 @@ const envSchema = z.object({
   // npm start runs the embedded executor in this many processes of its own (scripts/worker.ts)
   // beside the server, so receiving and processing use both cores; 0 runs it in the server.
   EXECUTOR_WORKERS: z.coerce.number().int().min(0).max(8).optional().default(1),
+  // V8's old-space limit npm start gives the server and each worker (--max-old-space-size), in
+  // MB; 0 leaves V8's default (a quarter of the machine's memory, grown into lazily: the server
+  // then held 550 MB under dashboard load for a live heap far smaller). See README "Performance".
+  SERVER_MAX_HEAP_MB: z.coerce.number().int().min(0).optional().default(256),
+  WORKER_MAX_HEAP_MB: z.coerce.number().int().min(0).optional().default(128),
   // Set by the launcher for its children, not by users: the part of the app a process runs.
   SMARTCAR_PROCESS_ROLE: z.preprocess(emptyToUndefined, z.enum(["web", "worker"]).optional()),
   EXECUTOR_LEASE_MS: positiveInt(30_000),

@@ -58,8 +58,8 @@ async function main(): Promise<void> {
   const workerCount = queueMode === "embedded" ? config.EXECUTOR_WORKERS : 0;
   if (workerCount > 0) childEnv.SMARTCAR_PROCESS_ROLE = "web";
 
-  const server = spawn(process.execPath, [nextBin, "start", "-p", String(config.PORT)], { stdio: "inherit", env: childEnv });
-  const workers = Array.from({ length: workerCount }, (_, i) => superviseWorker(i + 1, childEnv, logger));
+  const server = spawn(process.execPath, [...heapFlag(config.SERVER_MAX_HEAP_MB), nextBin, "start", "-p", String(config.PORT)], { stdio: "inherit", env: childEnv });
+  const workers = Array.from({ length: workerCount }, (_, i) => superviseWorker(i + 1, { env: childEnv, nodeFlags: heapFlag(config.WORKER_MAX_HEAP_MB), logger }));
   const serverRunning = () => server.exitCode === null && server.signalCode === null;
   // Everything stops on its own terms (bounded by SHUTDOWN_TIMEOUT_MS): forward, then wait.
   let stopping: Promise<void> | null = null;
@@ -86,6 +86,12 @@ async function main(): Promise<void> {
 }
 
 const KILL_GRACE_MS = 5_000;
+
+// V8 grows the heap lazily up to a quarter of the machine's memory: capped, it collects sooner
+// and the processes stay within their share of a small VM, at no measured cost in throughput.
+function heapFlag(mb: number): string[] {
+  return mb > 0 ? [`--max-old-space-size=${mb}`] : [];
+}
 
 main().catch((error: unknown) => {
   logger.fatal({ err: error }, "startup.failed");

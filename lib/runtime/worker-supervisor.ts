@@ -17,7 +17,8 @@ export interface SupervisedWorker {
   kill(): void;
 }
 
-export function superviseWorker(index: number, env: NodeJS.ProcessEnv, logger: Logger): SupervisedWorker {
+export function superviseWorker(index: number, options: { env: NodeJS.ProcessEnv; nodeFlags: string[]; logger: Logger }): SupervisedWorker {
+  const { env, nodeFlags, logger } = options;
   const script = path.join(process.cwd(), "scripts", "worker.ts");
   let child: ChildProcess;
   let exited: Promise<void>;
@@ -27,7 +28,7 @@ export function superviseWorker(index: number, env: NodeJS.ProcessEnv, logger: L
 
   const start = () => {
     const startedAt = Date.now();
-    child = spawn(process.execPath, ["--import", "tsx", script], {
+    child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", script], {
       stdio: "inherit",
       env: { ...env, SMARTCAR_PROCESS_ROLE: "worker", SMARTCAR_WORKER_INDEX: String(index) },
     });

@@ -47,6 +47,8 @@ describe("executor workers (default: one)", () => {
     await deliverAndProcess(suite.app, suite.db);
     expect(serverPids(suite.app)).toHaveLength(1);
     expect(workerPids(suite.app)).toHaveLength(1);
+    // WORKER_MAX_HEAP_MB's default caps the worker's old space (next-server rewrites its own command line).
+    expect(processName(workerPids(suite.app)[0] as number)).toContain("--max-old-space-size=128");
     const output = suite.app.output();
     expect(output).toContain('"msg":"executor.in_workers"');
     expect(output).toMatch(/"worker":1,.*"msg":"executor.started"/);
