@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import type { Logger } from "pino";
 
@@ -6,6 +7,10 @@ import type { Logger } from "pino";
 // loader), starts it again when it dies on its own (a crash must not leave the queue without a
 // worker while the server keeps accepting), and stops it with the server.
 
+// Receiving comes first: Smartcar gives up on a delivery after ~3 minutes of retries, while a
+// processing backlog only delays the dashboard. Under CPU contention the kernel now serves the
+// server before the workers (their Postgres backends keep the default priority).
+const WORKER_NICENESS = 10;
 const RESTART_MIN_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
 // A worker that ran this long before dying gets the short restart delay again.
@@ -32,6 +37,11 @@ export function superviseWorker(index: number, options: { env: NodeJS.ProcessEnv
       stdio: "inherit",
       env: { ...env, SMARTCAR_PROCESS_ROLE: "worker", SMARTCAR_WORKER_INDEX: String(index) },
     });
+    try {
+      if (child.pid !== undefined) os.setPriority(child.pid, WORKER_NICENESS);
+    } catch (error) {
+      logger.warn({ worker: index, err: error }, "worker.priority_not_lowered");
+    }
     exited = new Promise((resolve) =>
       child.once("exit", (code, signal) => {
         resolve();

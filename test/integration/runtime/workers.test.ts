@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { descendants, processName } from "@/bench/lib/processes";
 import type { RunningApp } from "../../helpers/app";
@@ -15,6 +16,9 @@ const METRICS_TOKEN = "workers-metrics-token";
 
 const workerPids = (app: RunningApp) => descendants(app.pid).filter((pid) => processName(pid).includes("scripts/worker.ts"));
 const serverPids = (app: RunningApp) => descendants(app.pid).filter((pid) => processName(pid).startsWith("next-server"));
+
+/** Field 19 of /proc/<pid>/stat. */
+const niceness = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[16]);
 
 async function deliverAndProcess(app: RunningApp, db: pg.Pool): Promise<string> {
   const vehicleId = `w${randomUUID().slice(0, 8)}`;
@@ -48,7 +52,11 @@ describe("executor workers (default: one)", () => {
     expect(serverPids(suite.app)).toHaveLength(1);
     expect(workerPids(suite.app)).toHaveLength(1);
     // WORKER_MAX_HEAP_MB's default caps the worker's old space (next-server rewrites its own command line).
-    expect(processName(workerPids(suite.app)[0] as number)).toContain("--max-old-space-size=128");
+    const worker = workerPids(suite.app)[0] as number;
+    expect(processName(worker)).toContain("--max-old-space-size=128");
+    // Receiving comes first under CPU contention: the worker runs at a lower priority (nice 10).
+    expect(niceness(worker)).toBe(10);
+    expect(niceness(serverPids(suite.app)[0] as number)).toBe(niceness(process.pid));
     const output = suite.app.output();
     expect(output).toContain('"msg":"executor.in_workers"');
     expect(output).toMatch(/"worker":1,.*"msg":"executor.started"/);
