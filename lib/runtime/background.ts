@@ -1,10 +1,10 @@
 import { inngest } from "@/inngest/client";
-import { publishFunctionTable, startEmbeddedExecutor, type EmbeddedExecutor } from "@/inngest/embedded/executor";
+import { publishFunctionTable, type EmbeddedExecutor } from "@/inngest/embedded/executor";
 import { functions } from "@/inngest/functions";
 import { env, resolveQueueMode } from "@/lib/config";
-import { pool } from "@/lib/db/pool";
 import { openStorageGuard } from "@/lib/ingest/storage-guard";
 import { logger } from "@/lib/observability/logger";
+import { startAppExecutor } from "@/lib/runtime/app-executor";
 import { workerSockets, workerWaker } from "@/lib/runtime/worker-socket";
 
 const globalForBackground = globalThis as unknown as { smartcarExecutor?: Promise<EmbeddedExecutor | null> };
@@ -35,16 +35,7 @@ async function start(): Promise<EmbeddedExecutor | null> {
     logger.info({ workers: config.EXECUTOR_WORKERS }, "executor.in_workers");
     return null;
   }
-  const executor = await startEmbeddedExecutor({
-    client: inngest,
-    functions,
-    pool: pool(),
-    logger: logger.child({ component: "executor" }),
-    concurrency: config.EXECUTOR_CONCURRENCY,
-    leaseMs: config.EXECUTOR_LEASE_MS,
-    backoffBaseMs: config.EXECUTOR_BACKOFF_BASE_MS,
-  });
-  logger.info("executor.started");
+  const executor = await startAppExecutor(logger);
   return executor;
 }
 

@@ -1,10 +1,8 @@
-import { inngest } from "@/inngest/client";
-import { startEmbeddedExecutor } from "@/inngest/embedded/executor";
-import { functions } from "@/inngest/functions";
 import { env } from "@/lib/config";
-import { closePool, pool } from "@/lib/db/pool";
+import { closePool } from "@/lib/db/pool";
 import { logger as rootLogger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
+import { startAppExecutor } from "@/lib/runtime/app-executor";
 import { wakeEmbeddedExecutor } from "@/inngest/embedded/registry";
 import { serveWorkerSocket, workerSocketPath } from "@/lib/runtime/worker-socket";
 import { flushProcessingStats } from "@/lib/stats/processing-stats";
@@ -19,15 +17,7 @@ const POOL_CLOSE_WAIT_MS = 1_000;
 export async function runWorker(index: number): Promise<void> {
   const config = env();
   const logger = rootLogger.child({ worker: index });
-  const executor = await startEmbeddedExecutor({
-    client: inngest,
-    functions,
-    pool: pool(),
-    logger: logger.child({ component: "executor" }),
-    concurrency: config.EXECUTOR_CONCURRENCY,
-    leaseMs: config.EXECUTOR_LEASE_MS,
-    backoffBaseMs: config.EXECUTOR_BACKOFF_BASE_MS,
-  });
+  const executor = await startAppExecutor(logger);
   const socket = await serveWorkerSocket(workerSocketPath(config, index), { registry: metrics().registry, wake: wakeEmbeddedExecutor });
   logger.info({ pid: process.pid }, "worker.started");
 

@@ -1,9 +1,8 @@
 import type pg from "pg";
-import { pool } from "@/lib/db/pool";
-import { logger } from "@/lib/observability/logger";
 import type { Plan } from "@/lib/processing/plan";
 import { bucketFor, dimension, hourOf, METRIC, PROCESSING_LAG_MS_BOUNDS } from "@/lib/stats/metric-names";
-import { createStatsBuffer } from "@/lib/stats/stats-buffer";
+import { pooledStatsBuffer } from "@/lib/stats/pooled-stats-buffer";
+import type { StatsBuffer } from "@/lib/stats/stats-buffer";
 import { upsertStats, type StatIncrement } from "@/lib/stats/upsert-stats";
 
 // Processing's rollups (metric names: lib/stats/metric-names.ts). An applied VEHICLE_STATE event
@@ -18,7 +17,7 @@ import { upsertStats, type StatIncrement } from "@/lib/stats/upsert-stats";
 const FLUSH_INTERVAL_MS = 1_000;
 
 interface ProcessingStats {
-  buffer: ReturnType<typeof createStatsBuffer>;
+  buffer: StatsBuffer;
   timer: NodeJS.Timeout | null;
 }
 
@@ -26,10 +25,7 @@ const globalForStats = globalThis as unknown as { smartcarProcessingStats?: Proc
 
 function processingStats(): ProcessingStats {
   globalForStats.smartcarProcessingStats ??= {
-    buffer: createStatsBuffer({
-      write: (rows) => upsertStats(pool(), rows),
-      onWriteError: (err, keptRows) => logger.warn({ err, keptRows }, "stats.flush_failed"),
-    }),
+    buffer: pooledStatsBuffer(),
     timer: null,
   };
   return globalForStats.smartcarProcessingStats;

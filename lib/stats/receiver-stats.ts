@@ -1,10 +1,8 @@
 import { after } from "next/server";
-import { pool } from "@/lib/db/pool";
 import type { ReceiveOutcome } from "@/lib/ingest/receive";
-import { logger } from "@/lib/observability/logger";
 import { bucketFor, dimension, METRIC, RECEIVE_MS_BOUNDS } from "@/lib/stats/metric-names";
-import { createStatsBuffer, type StatsBuffer } from "@/lib/stats/stats-buffer";
-import { upsertStats } from "@/lib/stats/upsert-stats";
+import { pooledStatsBuffer } from "@/lib/stats/pooled-stats-buffer";
+import type { StatsBuffer } from "@/lib/stats/stats-buffer";
 
 // The receiver's rollups (metric names: lib/stats/metric-names.ts). The hot path only adds to an
 // in-memory map; the first receipt after a flush schedules the next one FLUSH_INTERVAL_MS later
@@ -24,11 +22,7 @@ const globalForStats = globalThis as unknown as { smartcarReceiverStats?: Receiv
 
 function receiverStats(): ReceiverStats {
   globalForStats.smartcarReceiverStats ??= {
-    buffer: createStatsBuffer({
-      write: (rows) => upsertStats(pool(), rows),
-      // The counts stay in the buffer and ride along with the flush the next receipt schedules.
-      onWriteError: (err, keptRows) => logger.warn({ err, keptRows }, "stats.flush_failed"),
-    }),
+    buffer: pooledStatsBuffer(),
     scheduled: null,
   };
   return globalForStats.smartcarReceiverStats;

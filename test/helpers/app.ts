@@ -66,9 +66,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       async () => {
         if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${output}`);
         const res = await fetch(`${url}/api/health`).catch(() => null);
-        return res?.status === 200 ? true : undefined;
+        if (res?.status !== 200) return undefined;
+        // With the embedded queue the executor (in its worker process by default) starts beside
+        // the server: ready once it has, so a test never races its start.
+        const health = (await res.json()) as { queue?: { mode?: string } };
+        return health.queue?.mode !== "embedded" || output.includes('"msg":"executor.started"') ? true : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 100, what: "the app to answer /api/health" },
+      { timeoutMs: 60_000, intervalMs: 100, what: "the app to answer /api/health and its executor to start" },
     );
   } catch (error) {
     killGroup(child, "SIGKILL");

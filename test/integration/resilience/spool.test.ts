@@ -115,6 +115,9 @@ describe("the database stopped, spool enabled (the default)", () => {
         expect(metrics).toMatch(/^smartcar_spool_entries 4$/m);
         expect(metrics).toMatch(/^smartcar_storage_breaker_open 1$/m);
 
+        // The executor (in its worker, at a lower priority) notices the outage at its next claim:
+        // wait for that before the database comes back.
+        await waitFor(() => (logLines(app, "executor.database_unavailable") > 0 ? true : undefined), { timeoutMs: 15_000, what: "the executor to notice the outage" });
         const restartedAt = Date.now();
         await pgServer.start();
         for (const eventId of [beforeId, ...eventIds]) {
@@ -166,6 +169,7 @@ describe("the database stopped, spool enabled (the default)", () => {
         expect(logLines(app, "storage.outage_ended")).toBe(1);
         // The executor noticed too, once each way, instead of an error per poll.
         expect(logLines(app, "executor.database_unavailable")).toBe(1);
+        await waitFor(() => (logLines(app, "executor.database_recovered") > 0 ? true : undefined), { timeoutMs: 15_000, what: "the executor to notice the recovery" });
         expect(logLines(app, "executor.database_recovered")).toBe(1);
         expect(logLines(app, "executor.claim.failed") + logLines(app, "executor.task.failed")).toBe(0);
         expect(app.output()).not.toContain("uncaughtException");

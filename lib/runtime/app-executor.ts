@@ -1,0 +1,20 @@
+import type { Logger } from "pino";
+import { inngest } from "@/inngest/client";
+import { startEmbeddedExecutor, type EmbeddedExecutor } from "@/inngest/embedded/executor";
+import { functions } from "@/inngest/functions";
+import { env } from "@/lib/config";
+import { pool } from "@/lib/db/pool";
+
+/** The embedded executor running this app's functions, as configured: in a worker or in the server. */
+export function startAppExecutor(logger: Logger): Promise<EmbeddedExecutor> {
+  const config = env();
+  return startEmbeddedExecutor({
+    client: inngest,
+    functions,
+    pool: pool(),
+    logger: logger.child({ component: "executor" }),
+    concurrency: config.EXECUTOR_CONCURRENCY,
+    leaseMs: config.EXECUTOR_LEASE_MS,
+    backoffBaseMs: config.EXECUTOR_BACKOFF_BASE_MS,
+  });
+}
