@@ -1,4 +1,5 @@
 import { env } from "@/lib/config";
+import { isUnavailableError } from "@/lib/db/error-code";
 import { closePool } from "@/lib/db/pool";
 import { logger as rootLogger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
@@ -13,11 +14,13 @@ import { flushProcessingStats } from "@/lib/stats/processing-stats";
 // workers safe, and a worker killed mid-run leaves runs another one reclaims.
 
 const POOL_CLOSE_WAIT_MS = 1_000;
+const START_RETRY_MIN_MS = 500;
+const START_RETRY_MAX_MS = 5_000;
 
 export async function runWorker(index: number): Promise<void> {
   const config = env();
   const logger = rootLogger.child({ worker: index });
-  const executor = await startAppExecutor(logger);
+  const executor = await startWhenDatabaseAnswers(() => startAppExecutor(logger), logger);
   const socket = await serveWorkerSocket(workerSocketPath(config, index), { registry: metrics().registry, wake: wakeEmbeddedExecutor });
   logger.info({ pid: process.pid }, "worker.started");
 
@@ -42,4 +45,19 @@ export async function runWorker(index: number): Promise<void> {
   };
   process.on("SIGTERM", (signal) => void stop(signal));
   process.on("SIGINT", (signal) => void stop(signal));
+}
+
+// A worker (re)started while the database is down waits for it in-process, saying so once, rather
+// than exiting for the launcher to start it again: no fatal line per attempt, no reload of the code.
+async function startWhenDatabaseAnswers<T>(start: () => Promise<T>, logger: typeof rootLogger): Promise<T> {
+  for (let delayMs = START_RETRY_MIN_MS, said = false; ; delayMs = Math.min(START_RETRY_MAX_MS, delayMs * 2)) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!isUnavailableError(error)) throw error;
+      if (!said) logger.warn({ err: error }, "worker.database_unavailable: starting once it answers");
+      said = true;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }

@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { descendants, processName } from "@/bench/lib/processes";
-import type { RunningApp } from "../../helpers/app";
+import { startApp, type RunningApp } from "../../helpers/app";
 import { useAppWithDatabase } from "../../helpers/app-with-database";
+import { testPool } from "../../helpers/db-client";
 import { vehicleState } from "../../helpers/events";
 import { postWebhook } from "../../helpers/smartcar";
+import { startStoppablePostgres } from "../../helpers/stoppable-postgres";
 import { waitFor } from "../../helpers/wait-for";
 import type pg from "pg";
 
@@ -102,5 +104,38 @@ describe("EXECUTOR_WORKERS=0", () => {
     expect(workerPids(suite.app)).toEqual([]);
     expect(suite.app.output()).not.toContain("executor.in_workers");
     expect(await processedCount(suite.app)).toBe(1);
+  });
+});
+
+describe("a worker started while the database is down", () => {
+  it("waits for the database in its own process, then starts and processes", { timeout: 90_000 }, async () => {
+    const pgServer = await startStoppablePostgres();
+    const app = await startApp({ databaseUrl: pgServer.url });
+    const db = testPool(pgServer.url);
+    const started = () => app.output().split("\n").filter((line) => line.includes('"msg":"worker.started"')).length;
+    try {
+      const [first] = workerPids(app);
+      expect(started()).toBe(1);
+      await pgServer.stop();
+      process.kill(first as number, "SIGKILL");
+      const second = await waitFor(
+        () => {
+          const pids = workerPids(app);
+          return pids.length === 1 && pids[0] !== first ? pids[0] : undefined;
+        },
+        { timeoutMs: 20_000, what: "the launcher to start the worker again" },
+      );
+      await waitFor(() => (app.output().includes('"msg":"worker.database_unavailable') ? true : undefined), { timeoutMs: 20_000, what: "the new worker to wait for the database" });
+      await pgServer.start();
+      await waitFor(() => (started() === 2 ? true : undefined), { timeoutMs: 30_000, what: "the worker to start once the database answers" });
+      // The same process waited: it neither exited nor was started again.
+      expect(workerPids(app)).toEqual([second]);
+      expect(app.output()).not.toContain("worker.start_failed");
+      await deliverAndProcess(app, db);
+    } finally {
+      await app.stop();
+      await db.end();
+      await pgServer.remove();
+    }
   });
 });
