@@ -31,7 +31,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await server.stop();
   };
   try {
-    app = await startApp({ databaseUrl, env: { ADMIN_EMAIL: E2E_USERS.admin.email, ADMIN_PASSWORD: E2E_USERS.admin.password } });
+    app = await startApp({
+      databaseUrl,
+      env: {
+        ADMIN_EMAIL: E2E_USERS.admin.email,
+        ADMIN_PASSWORD: E2E_USERS.admin.password,
+        // The specs' events are dated a year back: a retention tick (every 15 minutes of the
+        // clock) falling inside the run would coarsen their locations and purge their payloads.
+        RETENTION_PAYLOAD_DAYS: "0",
+        RETENTION_LOCATION_DAYS: "0",
+        RETENTION_TOMBSTONE_DAYS: "0",
+        RETENTION_REJECTION_DAYS: "0",
+      },
+    });
     for (const role of ["support", "viewer"] as const) addUser(databaseUrl, role);
   } catch (err) {
     await teardown();
