@@ -3,7 +3,7 @@
 import path from "node:path";
 import { generateAuthSecret, readOrCreateSecret } from "@/lib/runtime/local-secrets";
 import { freePort } from "@/test/helpers/postgres-server";
-import { descendants, processName } from "./processes";
+import { descendants, processName, workerPidsUnder } from "./processes";
 import { spawnLogged, whenServing, type RunningServer } from "./server-process";
 
 export const BENCH_TOKEN = "bench-management-token";
@@ -48,7 +48,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const url = `http://127.0.0.1:${port}`;
   const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
   const child = spawnLogged(tsx, ["scripts/start.ts"], baseEnv(options, port), options.logFile);
-  return whenServing(child, { url, logFile: options.logFile, ready: healthy(url), serverOf: findServerPid, workersOf: findWorkerPids });
+  return whenServing(child, { url, logFile: options.logFile, ready: healthy(url), serverOf: findServerPid, workersOf: workerPidsUnder });
 }
 
 /**
@@ -67,10 +67,6 @@ export async function startServerWithFlags(options: AppOptions, nodeFlags: strin
   };
   const child = spawnLogged(process.execPath, [...nodeFlags, nextBin, "start", "-p", String(port)], env, options.logFile);
   return whenServing(child, { url, logFile: options.logFile, ready: healthy(url), serverOf: (pid) => pid });
-}
-
-function findWorkerPids(launcherPid: number): number[] {
-  return descendants(launcherPid).filter((pid) => processName(pid).includes("scripts/worker.ts"));
 }
 
 // `next start` renames its process "next-server (v…)"; the launcher's tsx/node processes are not it.

@@ -66,3 +66,8 @@ export function processMemory(pid: number): ProcessMemory | undefined {
   const pss = readProc(pid, "smaps_rollup")?.match(PSS)?.[1];
   return { rssKb: Number(rss), pssKb: pss === undefined ? Number(rss) : Number(pss) };
 }
+
+/** The executor workers (scripts/worker.ts) a launcher runs below `launcherPid`. */
+export function workerPidsUnder(launcherPid: number): number[] {
+  return descendants(launcherPid).filter((pid) => processName(pid).includes("scripts/worker.ts"));
+}

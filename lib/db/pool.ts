@@ -33,3 +33,12 @@ export async function closePool(): Promise<void> {
   globalForPool.smartcarPool = undefined;
   await current?.end();
 }
+
+/**
+ * closePool(), waiting at most `ms`: idle connections close at once, but a query still running
+ * (a run handed back by a stop) would hold end() until it returns; the exit that follows drops it
+ * and Postgres rolls its transaction back.
+ */
+export function closePoolWithin(ms: number): Promise<void> {
+  return Promise.race([closePool(), new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+}

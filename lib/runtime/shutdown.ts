@@ -1,5 +1,5 @@
 import { env } from "@/lib/config";
-import { closePool } from "@/lib/db/pool";
+import { closePoolWithin } from "@/lib/db/pool";
 import { closeStorageGuard } from "@/lib/ingest/storage-guard";
 import { logger } from "@/lib/observability/logger";
 import { settleAfterWork } from "@/lib/runtime/after-work";
@@ -55,11 +55,9 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   await step("stop-executor", () => stopBackgroundWork(left() * 0.6));
   // 4. Rollup counters still in memory (receiver; processing when the executor runs here).
   await step("flush-stats", () => Promise.all([flushReceiverStats(), flushProcessingStats()]));
-  // 5. Idle connections close at once; a query still running (a run handed back above) would
-  //    hold end() until it returns, so it gets a moment, then the exit drops it (and Postgres
-  //    rolls its transaction back).
+  // 5. The pool, given a moment for a query still running (a run handed back above).
   const closeWaitMs = Math.min(POOL_CLOSE_WAIT_MS, Math.max(0, left() - EXIT_MARGIN_MS));
-  await step("close-pool", () => Promise.race([closePool(), new Promise<void>((resolve) => setTimeout(resolve, closeWaitMs).unref())]));
+  await step("close-pool", () => closePoolWithin(closeWaitMs));
 
   logger.info({ signal, ms: Date.now() - startedAt, unfinishedRequests: http?.unfinished ?? null, unfinishedAfterWork: afterWork ?? null }, "shutdown.completed");
   process.exit(0);

@@ -1,6 +1,6 @@
 import { env } from "@/lib/config";
 import { isUnavailableError } from "@/lib/db/error-code";
-import { closePool } from "@/lib/db/pool";
+import { closePoolWithin } from "@/lib/db/pool";
 import { logger as rootLogger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import { startAppExecutor } from "@/lib/runtime/app-executor";
@@ -39,7 +39,7 @@ export async function runWorker(index: number): Promise<void> {
     await executor.stop({ timeoutMs: budgetMs * 0.8 });
     await flushProcessingStats();
     await socket.close();
-    await Promise.race([closePool(), new Promise<void>((resolve) => setTimeout(resolve, POOL_CLOSE_WAIT_MS).unref())]);
+    await closePoolWithin(POOL_CLOSE_WAIT_MS);
     logger.info({ signal, ms: Date.now() - startedAt }, "worker.stopped");
     process.exit(0);
   };

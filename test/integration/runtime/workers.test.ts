@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { descendants, processName } from "@/bench/lib/processes";
+import { descendants, processName, workerPidsUnder } from "@/bench/lib/processes";
 import { startApp, type RunningApp } from "../../helpers/app";
 import { useAppWithDatabase } from "../../helpers/app-with-database";
 import { testPool } from "../../helpers/db-client";
@@ -16,7 +16,7 @@ import type pg from "pg";
 
 const METRICS_TOKEN = "workers-metrics-token";
 
-const workerPids = (app: RunningApp) => descendants(app.pid).filter((pid) => processName(pid).includes("scripts/worker.ts"));
+const workerPids = (app: RunningApp) => workerPidsUnder(app.pid);
 const serverPids = (app: RunningApp) => descendants(app.pid).filter((pid) => processName(pid).startsWith("next-server"));
 
 /** Field 19 of /proc/<pid>/stat. */
