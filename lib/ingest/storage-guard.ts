@@ -6,7 +6,8 @@ import { createCircuitBreaker, type CircuitBreaker } from "@/lib/ingest/circuit-
 import { dispatchStoredEvents, type DispatchItem } from "@/lib/ingest/dispatch";
 import { addReplayed, insertOutageWindow, outageMode, type ClosedOutage } from "@/lib/ingest/outage-windows";
 import { dispatchUndispatchedSince } from "@/lib/ingest/redispatch-after-outage";
-import { storeDelivery, type DeliveryToStore } from "@/lib/ingest/store-event";
+import { createBatcher, type Batcher } from "@/lib/ingest/statement-batcher";
+import { storeDeliveries, storeDelivery, type DeliveryToStore, type DeliveryWithRuns, type StoredDelivery } from "@/lib/ingest/store-event";
 import { storeSpooledBatch } from "@/lib/ingest/store-spooled";
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
@@ -110,10 +111,48 @@ export async function storeVerifiedDelivery(delivery: DeliveryToStore, runs: str
   return spoolOrRefuse(g, delivery);
 }
 
+// Deliveries arriving while earlier ones are being stored share a statement and its commit
+// (lib/ingest/statement-batcher.ts). Four statements in flight leave most of the pool (10) to the
+// dashboard and the rest of the server; sizes measured in bench/README.md.
+const STORE_BATCH = { maxBatch: 16, maxInFlight: 4 };
+
+interface StoreGroup {
+  batcher: Batcher<DeliveryWithRuns, StoredDelivery>;
+}
+
+const globalForStore = globalThis as unknown as { smartcarStoreGroup?: StoreGroup };
+
+function storeGroup(): StoreGroup {
+  globalForStore.smartcarStoreGroup ??= {
+    batcher: createBatcher({ ...STORE_BATCH, keyOf: (item) => item.delivery.eventId, run: storeBatch, onWaiting: (n) => metrics().storeWaiting.set(n) }),
+  };
+  return globalForStore.smartcarStoreGroup;
+}
+
+function storeWithRuns(delivery: DeliveryToStore, runs: string | null): Promise<StoredDelivery> {
+  return storeGroup().batcher.submit({ delivery, runs });
+}
+
+// A statement the database refuses (rather than an outage) is retried one delivery at a time, so
+// a delivery it cannot take costs only itself its answer.
+async function storeBatch(items: DeliveryWithRuns[]): Promise<PromiseSettledResult<StoredDelivery>[]> {
+  metrics().storeStatementDeliveries.observe(items.length);
+  if (items.length > 1) {
+    try {
+      const stored = await storeDeliveries(pool(), items);
+      return stored.map((value) => ({ status: "fulfilled", value }));
+    } catch (error) {
+      if (isUnavailableError(error)) return items.map(() => ({ status: "rejected", reason: error }));
+      logger.warn({ deliveries: items.length, err: error }, "webhook.batch_refused: storing its deliveries one by one");
+    }
+  }
+  return Promise.allSettled(items.map((item) => storeOne(item.delivery, item.runs)));
+}
+
 // The queue's runs must never cost an event its acknowledgement: when the database refuses the
 // statement that stores both (a broken queue table, a trigger), the event is stored on its own
 // and left to the dispatch after the answer, then the sweep, like any undispatched event.
-async function storeWithRuns(delivery: DeliveryToStore, runs: string | null) {
+async function storeOne(delivery: DeliveryToStore, runs: string | null): Promise<StoredDelivery> {
   if (runs === null) return storeDelivery(pool(), delivery);
   try {
     return await storeDelivery(pool(), delivery, runs);

@@ -20,6 +20,8 @@ interface Metrics {
   spoolTornLines: Counter;
   spoolUnreplayable: Counter;
   storageBreakerOpen: Gauge;
+  storeStatementDeliveries: Histogram;
+  storeWaiting: Gauge;
   retentionRows: Counter<"task">;
 }
 
@@ -78,6 +80,17 @@ function createMetrics(): Metrics {
     spoolTornLines: new Counter({ name: "smartcar_spool_torn_lines_total", help: "Incomplete spool lines skipped (appends cut off by a crash, never acknowledged)", registers: [registry] }),
     spoolUnreplayable: new Counter({ name: "smartcar_spool_unreplayable_total", help: "Spooled deliveries the database refused for good, set aside in unreplayable.jsonl", registers: [registry] }),
     storageBreakerOpen: new Gauge({ name: "smartcar_storage_breaker_open", help: "1 while this instance cannot store deliveries in the database", registers: [registry] }),
+    storeStatementDeliveries: new Histogram({
+      name: "smartcar_store_statement_deliveries",
+      help: "Deliveries stored per receiver statement (group commit: more than 1 only while earlier statements are still running)",
+      buckets: [1, 2, 4, 8, 16],
+      registers: [registry],
+    }),
+    storeWaiting: new Gauge({
+      name: "smartcar_store_waiting_deliveries",
+      help: "Verified deliveries waiting for a receiver statement (every slot busy)",
+      registers: [registry],
+    }),
     retentionRows: new Counter({
       name: "smartcar_retention_rows_total",
       help: "Rows retention purged, coarsened or deleted, by task",
