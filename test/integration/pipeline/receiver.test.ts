@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
+import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { TEST_PREVIOUS_TOKEN, TEST_TOKEN } from "../../helpers/app";
 import { useAppWithDatabase } from "../../helpers/app-with-database";
@@ -140,6 +141,32 @@ describe("body size and shape", () => {
     expect(await res.json()).toMatchObject({ error: { code: "BODY_TOO_LARGE" } });
     const rejection = await suite.db.query("SELECT body_bytes, length(body_head) AS head, body FROM rejected_delivery WHERE reason = 'BODY_TOO_LARGE'");
     expect(rejection.rows[0]).toMatchObject({ body_bytes: cap + 1, head: 2048, body: null });
+  });
+
+  it("enforces the cap on a chunked body too (no Content-Length): within it 200, over it 413", async () => {
+    const cap = 65_536;
+    const body = (size: number) => {
+      const base = JSON.stringify({ eventId: randomUUID(), eventType: "VEHICLE_STATE", pad: "" });
+      return JSON.stringify({ ...JSON.parse(base), pad: "z".repeat(size - Buffer.byteLength(base)) });
+    };
+    const chunked = (text: string) =>
+      new Promise<{ status: number; code?: string }>((resolve, reject) => {
+        const url = new URL(`${suite.app.url}/api/webhooks/smartcar`);
+        const request = http.request(
+          { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "sc-signature": sign(text) } },
+          (res) => {
+            let answer = "";
+            res.on("data", (chunk: Buffer) => (answer += chunk.toString("utf8")));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(answer) as { error?: { code: string } }).error?.code }));
+          },
+        );
+        request.on("error", reject);
+        // Several writes without a Content-Length: Node sends them chunked.
+        for (let at = 0; at < text.length; at += 8_192) request.write(text.slice(at, at + 8_192));
+        request.end();
+      });
+    expect(await chunked(body(cap))).toEqual({ status: 200, code: undefined });
+    expect(await chunked(body(cap + 10_000))).toEqual({ status: 413, code: "BODY_TOO_LARGE" });
   });
 
   it("refuses signed bytes that are not JSON with 400 INVALID_JSON", async () => {
