@@ -25,10 +25,12 @@ export interface ClaimRequest {
 
 // One round trip. The scan reads the oldest runnable rows through the (status, run_after) index
 // and skips rows another claimer holds. The concurrency limit is checked per candidate by index
-// probes on (concurrency_key, status): a candidate is taken only if the RUNNING runs of its key
-// plus the runnable QUEUED runs ahead of it stay under the limit. Counting the ones ahead is
-// what makes concurrent claimers safe without a lock: every claimer takes a key's runs from the
-// front, so in any snapshot a run another claimer took is either still QUEUED ahead of ours or
+// probes on (concurrency_key, status) — one per status, each confined to the key: an OR of the two
+// became a bitmap scan of every RUNNING entry in the (status, lease_until) index, dead ones of
+// finished runs included until vacuum, and the claim slowed as history grew. A candidate is taken
+// only if the RUNNING runs of its key plus the runnable QUEUED runs ahead of it stay under the
+// limit. Counting the ones ahead is what makes concurrent claimers safe without a lock: every
+// claimer takes a key's runs from the front, so in any snapshot a run another claimer took is either still QUEUED ahead of ours or
 // already RUNNING — counted either way. The scan's order must be that same (run_after, run_id)
 // order: a batch enqueued in one statement shares one run_after, and a scan that broke the tie
 // any other way could fill up with runs that each have an earlier sibling outside the scan, and
@@ -47,10 +49,11 @@ const CLAIM_SQL = `
     LEFT JOIN unnest($3::text[], $4::int[]) AS l(fn_id, max_running) ON l.fn_id = c.fn_id
     WHERE c.concurrency_key IS NULL OR l.max_running IS NULL OR (
       SELECT count(*) FROM (
-        SELECT 1 FROM executor_run o
-        WHERE o.concurrency_key = c.concurrency_key
-          AND (o.status = 'RUNNING'
-            OR (o.status = 'QUEUED' AND o.run_after <= now() AND (o.run_after, o.run_id) < (c.run_after, c.run_id)))
+        (SELECT 1 FROM executor_run o WHERE o.concurrency_key = c.concurrency_key AND o.status = 'RUNNING')
+        UNION ALL
+        (SELECT 1 FROM executor_run o
+         WHERE o.concurrency_key = c.concurrency_key AND o.status = 'QUEUED' AND o.run_after <= now()
+           AND (o.run_after, o.run_id) < (c.run_after, c.run_id))
         LIMIT l.max_running
       ) AS ahead
     ) < l.max_running
