@@ -52,19 +52,20 @@ export function processName(pid: number): string {
 export interface ProcessMemory {
   /** Resident set (VmRSS): shared pages count in every process that touched them. */
   rssKb: number;
-  /** Proportional set size: shared pages split between their users, so sums over processes are honest. */
-  pssKb: number;
+  /** Proportional set size: shared pages split between their users, so sums over processes are honest. Null when not read. */
+  pssKb: number | null;
 }
 
 const RSS = /^VmRSS:\s+(\d+) kB/m;
 const PSS = /^Pss:\s+(\d+) kB/m;
 
-export function processMemory(pid: number): ProcessMemory | undefined {
+/** VmRSS, and PSS when asked: reading smaps_rollup walks the process's page tables under its memory lock, which stalls it. */
+export function processMemory(pid: number, options: { pss: boolean }): ProcessMemory | undefined {
   const status = readProc(pid, "status");
   const rss = status?.match(RSS)?.[1];
   if (rss === undefined) return undefined;
-  const pss = readProc(pid, "smaps_rollup")?.match(PSS)?.[1];
-  return { rssKb: Number(rss), pssKb: pss === undefined ? Number(rss) : Number(pss) };
+  const pss = options.pss ? readProc(pid, "smaps_rollup")?.match(PSS)?.[1] : undefined;
+  return { rssKb: Number(rss), pssKb: pss === undefined ? null : Number(pss) };
 }
 
 /** The executor workers (scripts/worker.ts) a launcher runs below `launcherPid`. */
