@@ -19,7 +19,8 @@ export function pool(): pg.Pool {
       // Fail fast when the database is down so the receiver can answer 503 inside Smartcar's window.
       connectionTimeoutMillis: 2_000,
       idleTimeoutMillis: 30_000,
-      application_name: "smartcar-monitor",
+      // Which process a session serves, in pg_stat_activity.
+      application_name: env().SMARTCAR_PROCESS_ROLE === "worker" ? "smartcar-monitor-worker" : "smartcar-monitor",
     });
     // An idle client losing its connection must not crash the process.
     created.on("error", () => undefined);

@@ -139,3 +139,26 @@ describe("a worker started while the database is down", () => {
     }
   });
 });
+
+describe("with the embedded database", () => {
+  it("runs the worker's database sessions at the worker's niceness, the server's at normal priority", { timeout: 60_000 }, async () => {
+    const pgServer = await startStoppablePostgres();
+    const app = await startApp({ databaseUrl: pgServer.url, env: { DATABASE_MODE: "embedded" } });
+    const db = testPool(pgServer.url);
+    try {
+      await deliverAndProcess(app, db);
+      const sessions = async (applicationName: string) =>
+        (await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [applicationName])).rows.map((r) => r.pid);
+      const workerSessions = await sessions("smartcar-monitor-worker");
+      const serverSessions = await sessions("smartcar-monitor");
+      expect(workerSessions.length).toBeGreaterThan(0);
+      expect(serverSessions.length).toBeGreaterThan(0);
+      expect(workerSessions.map(niceness)).toEqual(workerSessions.map(() => 10));
+      expect(serverSessions.map(niceness)).toEqual(serverSessions.map(() => 0));
+    } finally {
+      await app.stop();
+      await db.end();
+      await pgServer.remove();
+    }
+  });
+});
