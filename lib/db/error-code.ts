@@ -19,5 +19,6 @@ export function isUnavailableError(error: unknown): boolean {
   if (code === "ENOENT" && "syscall" in error && error.syscall === "connect") return true;
   // SQLSTATE class 08 (connection exception), 57P0x (admin/crash shutdown), 53300 (too many connections).
   if (code.startsWith("08") || code.startsWith("57P") || code === "53300") return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(error.message);
+  // The pool waiting too long for a connection, or the receiver for a statement slot (statement-batcher.ts).
+  return /timeout exceeded (when trying to connect|waiting for a statement slot)|Connection terminated|connect ECONNREFUSED/i.test(error.message);
 }

@@ -12,6 +12,11 @@ export interface BatcherOptions<T, R> {
   keyOf: (item: T) => string;
   /** Stores a batch; one settled result per item, in the items' order. Must not throw. */
   run: (items: T[]) => Promise<PromiseSettledResult<R>[]>;
+  /**
+   * Longest an item waits for a statement slot; then it is refused with StatementSlotTimeout, as
+   * the pool refuses a caller that waited too long for a connection.
+   */
+  maxWaitMs: number;
   /** Told how many items wait after every change (for a gauge). */
   onWaiting?: (waiting: number) => void;
 }
@@ -24,6 +29,14 @@ interface Waiting<T, R> {
   item: T;
   resolve: (value: R) => void;
   reject: (reason: unknown) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export class StatementSlotTimeout extends Error {
+  constructor(ms: number) {
+    super(`timeout exceeded waiting for a statement slot (${ms} ms)`);
+    this.name = "StatementSlotTimeout";
+  }
 }
 
 export function createBatcher<T, R>(options: BatcherOptions<T, R>): Batcher<T, R> {
@@ -39,6 +52,7 @@ export function createBatcher<T, R>(options: BatcherOptions<T, R>): Batcher<T, R
       // A second delivery of the same event waits for the next statement, in its turn.
       if (batch.length < options.maxBatch && !keys.has(key)) {
         keys.add(key);
+        clearTimeout(waiting.timer);
         batch.push(waiting);
       } else {
         left.push(waiting);
@@ -77,9 +91,18 @@ export function createBatcher<T, R>(options: BatcherOptions<T, R>): Batcher<T, R
   return {
     submit(item) {
       return new Promise<R>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
+        const waiting: Waiting<T, R> = { item, resolve, reject };
+        queue.push(waiting);
         pump();
-        if (queue.length > 0) options.onWaiting?.(queue.length);
+        if (!queue.includes(waiting)) return;
+        options.onWaiting?.(queue.length);
+        // A database that takes statements but never finishes them must not hold a delivery
+        // past Smartcar's patience: refused in time, it goes to the spool (or a 503) instead.
+        waiting.timer = setTimeout(() => {
+          queue = queue.filter((w) => w !== waiting);
+          options.onWaiting?.(queue.length);
+          reject(new StatementSlotTimeout(options.maxWaitMs));
+        }, options.maxWaitMs);
       });
     },
   };

@@ -113,8 +113,9 @@ export async function storeVerifiedDelivery(delivery: DeliveryToStore, runs: str
 
 // Deliveries arriving while earlier ones are being stored share a statement and its commit
 // (lib/ingest/statement-batcher.ts). Four statements in flight leave most of the pool (10) to the
-// dashboard and the rest of the server; sizes measured in bench/README.md.
-const STORE_BATCH = { maxBatch: 16, maxInFlight: 4 };
+// dashboard and the rest of the server; sizes measured in bench/README.md. A delivery waits for a
+// slot as long as the pool would wait for a connection (lib/db/pool.ts).
+const STORE_BATCH = { maxBatch: 16, maxInFlight: 4, maxWaitMs: 2_000 };
 
 interface StoreGroup {
   batcher: Batcher<DeliveryWithRuns, StoredDelivery>;

@@ -154,4 +154,38 @@ CREATE OR REPLACE TRIGGER test_refuse_event BEFORE INSERT ON event FOR EACH ROW 
       await suite.db.query("DROP TRIGGER IF EXISTS test_refuse_event ON event");
     }
   });
+
+  it("spools a delivery that waited 2 s for a statement slot, and stores it once the database takes statements again", { timeout: 60_000 }, async () => {
+    const vehicleId = `gs${randomUUID().slice(0, 8)}`;
+    const lock = await blockReceiverStatements(suite.db);
+    let locked = true;
+    try {
+      const fillers = tracked(Array.from({ length: 4 }, (_, i) => postWebhook(suite.app.url, reading(vehicleId, i))));
+      await waitForBlockedStatements(suite.db, 4);
+      const started = Date.now();
+      const res = await postWebhook(suite.app.url, reading(vehicleId, 50));
+      const waited = Date.now() - started;
+      // Kept on disk and acknowledged well inside Smartcar's 15 s, not held until the database answers.
+      expect(res.status).toBe(200);
+      const { eventId } = (await res.json()) as { eventId: string };
+      expect(waited).toBeGreaterThanOrEqual(2_000);
+      expect(waited).toBeLessThan(10_000);
+      expect(fillers.state.settled).toBe(0);
+      expect(suite.app.output()).toMatch(new RegExp(`"eventId":"${eventId}".*"spooled":true`));
+
+      await release(lock);
+      locked = false;
+      expect((await Promise.all(fillers.answers)).map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      const stored = await waitFor(
+        async () => {
+          const { rows } = await suite.db.query<{ n: number }>("SELECT count(*)::int AS n FROM event WHERE event_id = $1", [eventId]);
+          return rows[0]?.n === 1 ? true : undefined;
+        },
+        { timeoutMs: 30_000, what: "the spooled delivery to be replayed into the database" },
+      );
+      expect(stored).toBe(true);
+    } finally {
+      if (locked) await release(lock);
+    }
+  });
 });
