@@ -188,6 +188,9 @@ async function oneRound(h: Harness, baseline: RunningServer, url: string, f: Fee
   try {
     for (const [row, label, database, run] of rows) {
       await run(warmer, h.config.rowWarmupSeconds);
+      // Every row starts just after a checkpoint: otherwise one the (a) row's WAL set off lands in
+      // whichever row comes next, which then writes full pages and competes with its I/O.
+      await h.sql.query("CHECKPOINT");
       const before = database ? await dbCounters(h.sql, database) : null;
       const load = await measured(h, () => run(f, maxSeconds));
       const ok = count(load, (code) => code.startsWith("2")) + (load.status.stored ?? 0);
