@@ -30,11 +30,11 @@ export interface ClaimRequest {
 // finished runs included until vacuum, and the claim slowed as history grew. A candidate is taken
 // only if the RUNNING runs of its key plus the runnable QUEUED runs ahead of it stay under the
 // limit. Counting the ones ahead is what makes concurrent claimers safe without a lock: every
-// claimer takes a key's runs from the front, so in any snapshot a run another claimer took is either still QUEUED ahead of ours or
-// already RUNNING — counted either way. The scan's order must be that same (run_after, run_id)
-// order: a batch enqueued in one statement shares one run_after, and a scan that broke the tie
-// any other way could fill up with runs that each have an earlier sibling outside the scan, and
-// claim nothing, for ever.
+// claimer takes a key's runs from the front, so in any snapshot a run another claimer took is
+// either still QUEUED ahead of ours or already RUNNING — counted either way. The scan's order
+// must be that same (run_after, run_id) order: a batch enqueued in one statement shares one
+// run_after, and a scan that broke the tie any other way could fill up with runs that each have
+// an earlier sibling outside the scan, and claim nothing, for ever.
 const CLAIM_SQL = `
   WITH candidate AS (
     SELECT run_id, fn_id, concurrency_key, run_after
