@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { applyMigrations } from "@/lib/db/migrate";
+import { testPool } from "./db-client";
 
 export interface TestDatabase {
   url: string;
@@ -32,4 +33,23 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
   } finally {
     await client.end();
   }
+}
+
+export interface DatabaseForSuite {
+  database: TestDatabase;
+  db: pg.Pool;
+}
+
+/** Registers hooks that give the enclosing suite a fresh migrated database and a pool on it. */
+export function useTestDatabase(): DatabaseForSuite {
+  const context = {} as DatabaseForSuite;
+  beforeAll(async () => {
+    context.database = await createTestDatabase();
+    context.db = testPool(context.database.url);
+  });
+  afterAll(async () => {
+    await context.db?.end();
+    await context.database?.drop();
+  });
+  return context;
 }

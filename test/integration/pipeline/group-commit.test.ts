@@ -30,17 +30,25 @@ async function statementStats(): Promise<{ statements: number; deliveries: numbe
   return { statements: valueOf(lines, "smartcar_store_statement_deliveries_count"), deliveries: valueOf(lines, "smartcar_store_statement_deliveries_sum") };
 }
 
-/** Holds a lock every receiver statement needs (it inserts into delivery) until COMMIT. */
-async function blockReceiverStatements(db: pg.Pool): Promise<pg.PoolClient> {
+interface HeldLock {
+  /** Commits the blocking transaction; later calls do nothing. */
+  release(): Promise<void>;
+}
+
+/** Holds a lock every receiver statement needs (it inserts into delivery) until released. */
+async function blockReceiverStatements(db: pg.Pool): Promise<HeldLock> {
   const client = await db.connect();
   await client.query("BEGIN");
   await client.query("LOCK TABLE delivery IN SHARE MODE");
-  return client;
-}
-
-async function release(client: pg.PoolClient): Promise<void> {
-  await client.query("COMMIT");
-  client.release();
+  let held = true;
+  return {
+    release: async () => {
+      if (!held) return;
+      held = false;
+      await client.query("COMMIT");
+      client.release();
+    },
+  };
 }
 
 function waitForBlockedStatements(db: pg.Pool, n: number): Promise<true> {
@@ -57,6 +65,19 @@ function waitForBlockedStatements(db: pg.Pool, n: number): Promise<true> {
 
 function waitForWaitingDeliveries(n: number): Promise<true> {
   return waitFor(async () => (valueOf(await metricLines(), "smartcar_store_waiting_deliveries") === n ? true : undefined), { what: `${n} deliveries waiting for a statement` });
+}
+
+/** Blocks the receiver's statements, then fills its 4 statement slots with deliveries of `vehicleId`. */
+async function fillStatementSlots(vehicleId: string) {
+  const lock = await blockReceiverStatements(suite.db);
+  try {
+    const fillers = tracked(Array.from({ length: 4 }, (_, i) => postWebhook(suite.app.url, reading(vehicleId, i))));
+    await waitForBlockedStatements(suite.db, 4);
+    return { lock, fillers };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 }
 
 // Resolves with the answer; `settled` counts answers already in.
@@ -77,7 +98,6 @@ describe("group commit", () => {
     const vehicleId = `gc${randomUUID().slice(0, 8)}`;
     const bodies = Array.from({ length: 24 }, (_, i) => reading(vehicleId, i));
     const lock = await blockReceiverStatements(suite.db);
-    let locked = true;
     try {
       // Fills every statement slot; all of them wait for the lock.
       const inFlight = tracked(bodies.slice(0, 4).map((b) => postWebhook(suite.app.url, b)));
@@ -87,8 +107,7 @@ describe("group commit", () => {
       await waitForWaitingDeliveries(21);
       expect(inFlight.state.settled + waiting.state.settled).toBe(0);
 
-      await release(lock);
-      locked = false;
+      await lock.release();
       const answers = await Promise.all([...inFlight.answers, ...waiting.answers]);
       expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 25 }, () => 200));
       expect(answers.slice(0, 24).map((a) => a.body.status)).toEqual(Array.from({ length: 24 }, () => "accepted"));
@@ -113,7 +132,7 @@ describe("group commit", () => {
       expect(statements).toBeGreaterThan(4);
       expect(statements).toBeLessThanOrEqual(7);
     } finally {
-      if (locked) await release(lock);
+      await lock.release();
     }
   });
 
@@ -127,16 +146,12 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER test_refuse_event BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION test_refuse_event();`);
     const vehicleId = `gr${randomUUID().slice(0, 8)}`;
-    const lock = await blockReceiverStatements(suite.db);
-    let locked = true;
+    const { lock, fillers } = await fillStatementSlots(vehicleId);
     try {
-      const fillers = tracked(Array.from({ length: 4 }, (_, i) => postWebhook(suite.app.url, reading(vehicleId, i))));
-      await waitForBlockedStatements(suite.db, 4);
       const batch = [reading(vehicleId, 10), reading(vehicleId, 11), reading(vehicleId, 12, refusedId), reading(vehicleId, 13), reading(vehicleId, 14)];
       const shared = tracked(batch.map((b) => postWebhook(suite.app.url, b)));
       await waitForWaitingDeliveries(5);
-      await release(lock);
-      locked = false;
+      await lock.release();
 
       const fillerAnswers = await Promise.all(fillers.answers);
       expect(fillerAnswers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
@@ -150,18 +165,15 @@ CREATE OR REPLACE TRIGGER test_refuse_event BEFORE INSERT ON event FOR EACH ROW 
       const refused = await suite.db.query("SELECT 1 FROM event WHERE event_id = $1", [refusedId]);
       expect(refused.rowCount).toBe(0);
     } finally {
-      if (locked) await release(lock);
+      await lock.release();
       await suite.db.query("DROP TRIGGER IF EXISTS test_refuse_event ON event");
     }
   });
 
   it("spools a delivery that waited 2 s for a statement slot, and stores it once the database takes statements again", { timeout: 60_000 }, async () => {
     const vehicleId = `gs${randomUUID().slice(0, 8)}`;
-    const lock = await blockReceiverStatements(suite.db);
-    let locked = true;
+    const { lock, fillers } = await fillStatementSlots(vehicleId);
     try {
-      const fillers = tracked(Array.from({ length: 4 }, (_, i) => postWebhook(suite.app.url, reading(vehicleId, i))));
-      await waitForBlockedStatements(suite.db, 4);
       const started = Date.now();
       const res = await postWebhook(suite.app.url, reading(vehicleId, 50));
       const waited = Date.now() - started;
@@ -173,8 +185,7 @@ CREATE OR REPLACE TRIGGER test_refuse_event BEFORE INSERT ON event FOR EACH ROW 
       expect(fillers.state.settled).toBe(0);
       expect(suite.app.output()).toMatch(new RegExp(`"eventId":"${eventId}".*"spooled":true`));
 
-      await release(lock);
-      locked = false;
+      await lock.release();
       expect((await Promise.all(fillers.answers)).map((a) => a.status)).toEqual([200, 200, 200, 200]);
       const stored = await waitFor(
         async () => {
@@ -185,7 +196,7 @@ CREATE OR REPLACE TRIGGER test_refuse_event BEFORE INSERT ON event FOR EACH ROW 
       );
       expect(stored).toBe(true);
     } finally {
-      if (locked) await release(lock);
+      await lock.release();
     }
   });
 });

@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type RunningApp } from "../../helpers/app";
-import { eventRow, testPool } from "../../helpers/db-client";
+import { eventRow } from "../../helpers/db-client";
 import { signedFunctionCall, startInngestStub, type InngestStub } from "../../helpers/inngest-stub";
 import { fixtureBytes, postWebhook } from "../../helpers/smartcar";
-import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
+import { useTestDatabase } from "../../helpers/test-database";
 import { waitFor } from "../../helpers/wait-for";
 
 // Queue mode "inngest": no Inngest server can be installed here, so a stub plays its two roles —
@@ -13,18 +12,7 @@ import { waitFor } from "../../helpers/wait-for";
 const SIGNING_KEY = `signkey-test-${randomBytes(32).toString("hex")}`;
 const DOCS_EVENT = "5d0a2291-b441-4092-ac66-c12ca2840a28";
 
-let database: TestDatabase;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = testPool(database.url);
-});
-
-afterAll(async () => {
-  await db?.end();
-  await database?.drop();
-});
+const suite = useTestDatabase();
 
 describe("with an Inngest server", () => {
   let stub: InngestStub;
@@ -33,7 +21,7 @@ describe("with an Inngest server", () => {
   beforeAll(async () => {
     stub = await startInngestStub();
     app = await startApp({
-      databaseUrl: database.url,
+      databaseUrl: suite.database.url,
       env: { INNGEST_BASE_URL: stub.baseUrl, INNGEST_EVENT_KEY: "test-event-key", INNGEST_SIGNING_KEY: SIGNING_KEY },
     });
   });
@@ -51,7 +39,7 @@ describe("with an Inngest server", () => {
     expect((await postWebhook(app.url, fixtureBytes("vehicle-state.docs-shape.json"))).status).toBe(200);
     const sent = await waitFor(() => stub.events.find((e) => e.id === DOCS_EVENT), { what: "the event to reach the event API" });
     expect(sent).toMatchObject({ name: "smartcar/event.received", data: { eventId: DOCS_EVENT, vehicleId: "332bc6bb-4f5b-4273-aac1-6949e721b454" } });
-    await waitFor(async () => ((await eventRow(db, DOCS_EVENT))?.dispatched_at ? true : undefined), { what: "dispatched_at" });
+    await waitFor(async () => ((await eventRow(suite.db, DOCS_EVENT))?.dispatched_at ? true : undefined), { what: "dispatched_at" });
   });
 
   it("runs the function when Inngest calls /api/inngest with a valid signature, and refuses an unsigned call", async () => {
@@ -62,10 +50,10 @@ describe("with an Inngest server", () => {
 
     const unsigned = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
     expect(unsigned.status).toBe(401);
-    expect(await eventRow(db, DOCS_EVENT)).toMatchObject({ status: "PENDING" });
+    expect(await eventRow(suite.db, DOCS_EVENT)).toMatchObject({ status: "PENDING" });
 
     const signed = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", "x-inngest-signature": signature } });
     expect(signed.status).toBe(200);
-    expect(await eventRow(db, DOCS_EVENT)).toMatchObject({ status: "PROCESSED", outcome: "APPLIED", signals_applied: 14 });
+    expect(await eventRow(suite.db, DOCS_EVENT)).toMatchObject({ status: "PROCESSED", outcome: "APPLIED", signals_applied: 14 });
   });
 });

@@ -1,24 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { storeDeliveries, type DeliveryToStore } from "@/lib/ingest/store-event";
-import { testPool } from "../../helpers/db-client";
-import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
+import { useTestDatabase } from "../../helpers/test-database";
 
 // The receiver's statement for several deliveries at once (group commit), against Postgres.
 
-let database: TestDatabase;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = testPool(database.url);
-});
-
-afterAll(async () => {
-  await db?.end();
-  await database?.drop();
-});
+const suite = useTestDatabase();
 
 function delivery(eventId: string, deliveryId = randomUUID()): DeliveryToStore {
   const rawBody = JSON.stringify({ eventId, eventType: "VEHICLE_STATE", vehicleId: "v-store", meta: { deliveryId } });
@@ -44,9 +31,9 @@ describe("storeDeliveries", () => {
   it("stores new and repeated events in one statement, answering in the callers' order, and queues runs only for new events", async () => {
     const ids = ["b", "a", "c", "d"].map((s) => `${s}-${randomUUID()}`);
     const [b, a, c, d] = ids as [string, string, string, string];
-    await storeDeliveries(db, [{ delivery: delivery(a), runs: runsOf(a) }]);
+    await storeDeliveries(suite.db, [{ delivery: delivery(a), runs: runsOf(a) }]);
 
-    const results = await storeDeliveries(db, [
+    const results = await storeDeliveries(suite.db, [
       { delivery: delivery(b), runs: runsOf(b) },
       { delivery: delivery(a), runs: runsOf(a) },
       { delivery: delivery(c), runs: null },
@@ -59,7 +46,7 @@ describe("storeDeliveries", () => {
       { duplicate: false, needsDispatch: false },
     ]);
 
-    const events = await db.query<{ event_id: string; delivery_count: number; dispatched: boolean; deliveries: number; duplicates: number }>(
+    const events = await suite.db.query<{ event_id: string; delivery_count: number; dispatched: boolean; deliveries: number; duplicates: number }>(
       `SELECT e.event_id, e.delivery_count, e.dispatched_at IS NOT NULL AS dispatched,
               (SELECT count(*)::int FROM delivery x WHERE x.event_id = e.event_id) AS deliveries,
               (SELECT count(*)::int FROM delivery x WHERE x.event_id = e.event_id AND x.duplicate) AS duplicates
@@ -72,7 +59,7 @@ describe("storeDeliveries", () => {
       { event_id: c, delivery_count: 1, dispatched: false, deliveries: 1, duplicates: 0 },
       { event_id: d, delivery_count: 1, dispatched: true, deliveries: 1, duplicates: 0 },
     ]);
-    const runs = await db.query<{ event_key: string }>("SELECT event_key FROM executor_run WHERE event_key = ANY($1::text[]) ORDER BY event_key", [ids.map((id) => `test-fn:${id}`)]);
+    const runs = await suite.db.query<{ event_key: string }>("SELECT event_key FROM executor_run WHERE event_key = ANY($1::text[]) ORDER BY event_key", [ids.map((id) => `test-fn:${id}`)]);
     expect(runs.rows.map((r) => r.event_key)).toEqual([a, b, d].map((id) => `test-fn:${id}`));
   });
 
@@ -80,13 +67,13 @@ describe("storeDeliveries", () => {
     const id = `dup-${randomUUID()}`;
     const other = `other-${randomUUID()}`;
     await expect(
-      storeDeliveries(db, [
+      storeDeliveries(suite.db, [
         { delivery: delivery(other), runs: null },
         { delivery: delivery(id), runs: null },
         { delivery: delivery(id), runs: null },
       ]),
     ).rejects.toThrow("two deliveries of one event");
-    const stored = await db.query("SELECT 1 FROM event WHERE event_id = ANY($1::text[])", [[id, other]]);
+    const stored = await suite.db.query("SELECT 1 FROM event WHERE event_id = ANY($1::text[])", [[id, other]]);
     expect(stored.rowCount).toBe(0);
   });
 });
