@@ -4,7 +4,7 @@ import { closePoolWithin, pool } from "@/lib/db/pool";
 import { logger as rootLogger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import { startAppExecutor } from "@/lib/runtime/app-executor";
-import { shareNicenessWithSessions } from "@/lib/runtime/session-niceness";
+import { lowerSessionPriority } from "@/lib/runtime/session-niceness";
 import { wakeEmbeddedExecutor } from "@/inngest/embedded/registry";
 import { serveWorkerSocket, workerSocketPath } from "@/lib/runtime/worker-socket";
 import { flushProcessingStats } from "@/lib/stats/processing-stats";
@@ -21,7 +21,7 @@ const START_RETRY_MAX_MS = 5_000;
 export async function runWorker(index: number): Promise<void> {
   const config = env();
   const logger = rootLogger.child({ worker: index });
-  if (config.DATABASE_MODE === "embedded") shareNicenessWithSessions(pool(), logger);
+  if (config.DATABASE_MODE === "embedded") lowerSessionPriority(pool(), logger);
   const executor = await startWhenDatabaseAnswers(() => startAppExecutor(logger), logger);
   const socket = await serveWorkerSocket(workerSocketPath(config, index), { registry: metrics().registry, wake: wakeEmbeddedExecutor });
   logger.info({ pid: process.pid }, "worker.started");
