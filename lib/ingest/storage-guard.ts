@@ -16,17 +16,23 @@ import { readOutageMarker, writeOutageMarker, type OpenOutage } from "@/lib/spoo
 import { Spool } from "@/lib/spool/spool";
 import { flushReceiverStats, recordReplayed } from "@/lib/stats/receiver-stats";
 
-// Where a verified delivery goes: the database, or — while the database is unavailable — the
-// local spool (fsync'ed before the 200), or nowhere (503, Smartcar retries). It also keeps the
-// outage windows (outage_window rows) and, once storage is back, records them and replays the
-// spool into the database. One per process, on globalThis: the route handler and the
-// instrumentation hook may load this module from different bundles.
+// Where a verified delivery goes: the database (in statements shared under load), or — while
+// the database is unavailable — the local spool (fsync'ed before the 200), or nowhere (503,
+// Smartcar retries). It also keeps the outage windows (outage_window rows) and, once storage is
+// back, records them and replays the spool into the database. One per process, on globalThis:
+// the route handler and the instrumentation hook may load this module from different bundles.
 
 const PROBE_MS = 2_000;
 const MAX_RETRY_MS = 60_000;
 // Events received this long before an outage began may have lost their dispatch to it.
 const REDISPATCH_MARGIN_MS = 60_000;
 const INSTANCE = `${os.hostname()}:${process.pid}`;
+
+// Deliveries arriving while earlier ones are being stored share a statement and its commit
+// (lib/ingest/statement-batcher.ts). Four statements in flight leave most of the pool (10) to the
+// dashboard and the rest of the server; sizes measured in bench/README.md. A delivery waits for a
+// slot as long as the pool would wait for a connection (lib/db/pool.ts).
+const STORE_BATCH = { maxBatch: 16, maxInFlight: 4, maxWaitMs: 2_000 };
 
 export type StorageResult =
   | { kind: "stored"; duplicate: boolean; needsDispatch: boolean }
@@ -35,6 +41,8 @@ export type StorageResult =
 
 interface Guard {
   breaker: CircuitBreaker;
+  /** Where stores wait for a statement slot and share it (group commit). */
+  statements: Batcher<DeliveryWithRuns, StoredDelivery>;
   spool: Spool | null;
   spoolDir: string | null;
   opening: Promise<void> | null;
@@ -66,6 +74,7 @@ function guard(): Guard {
 function createGuard(): Guard {
   const g: Guard = {
     breaker: createCircuitBreaker({ probeMs: PROBE_MS, onOpen: (at) => outageStarted(g, at), onClose: (at) => outageEnded(g, at) }),
+    statements: createBatcher({ ...STORE_BATCH, keyOf: (item) => item.delivery.eventId, run: storeBatch, onWaiting: (n) => metrics().storeWaiting.set(n) }),
     spool: null,
     spoolDir: null,
     opening: null,
@@ -111,27 +120,8 @@ export async function storeVerifiedDelivery(delivery: DeliveryToStore, runs: str
   return spoolOrRefuse(g, delivery);
 }
 
-// Deliveries arriving while earlier ones are being stored share a statement and its commit
-// (lib/ingest/statement-batcher.ts). Four statements in flight leave most of the pool (10) to the
-// dashboard and the rest of the server; sizes measured in bench/README.md. A delivery waits for a
-// slot as long as the pool would wait for a connection (lib/db/pool.ts).
-const STORE_BATCH = { maxBatch: 16, maxInFlight: 4, maxWaitMs: 2_000 };
-
-interface StoreGroup {
-  batcher: Batcher<DeliveryWithRuns, StoredDelivery>;
-}
-
-const globalForStore = globalThis as unknown as { smartcarStoreGroup?: StoreGroup };
-
-function storeGroup(): StoreGroup {
-  globalForStore.smartcarStoreGroup ??= {
-    batcher: createBatcher({ ...STORE_BATCH, keyOf: (item) => item.delivery.eventId, run: storeBatch, onWaiting: (n) => metrics().storeWaiting.set(n) }),
-  };
-  return globalForStore.smartcarStoreGroup;
-}
-
 function storeWithRuns(delivery: DeliveryToStore, runs: string | null): Promise<StoredDelivery> {
-  return storeGroup().batcher.submit({ delivery, runs });
+  return guard().statements.submit({ delivery, runs });
 }
 
 // A statement the database refuses (rather than an outage) is retried one delivery at a time, so

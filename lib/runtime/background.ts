@@ -35,8 +35,7 @@ async function start(): Promise<EmbeddedExecutor | null> {
     logger.info({ workers: config.EXECUTOR_WORKERS }, "executor.in_workers");
     return null;
   }
-  const executor = await startAppExecutor(logger);
-  return executor;
+  return startAppExecutor(logger);
 }
 
 /**

@@ -9,7 +9,8 @@ import type { Logger } from "pino";
 
 // Receiving comes first: Smartcar gives up on a delivery after ~3 minutes of retries, while a
 // processing backlog only delays the dashboard. Under CPU contention the kernel now serves the
-// server before the workers (their Postgres backends keep the default priority).
+// server before the workers (with the embedded database their Postgres sessions are lowered
+// too: lib/runtime/session-niceness.ts).
 const WORKER_NICENESS = 10;
 const RESTART_MIN_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
