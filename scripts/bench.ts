@@ -28,7 +28,7 @@ function note(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function builds(config: BenchConfig): BenchResult["run"]["buildS"] {
+async function builds(config: BenchConfig): Promise<BenchResult["run"]["buildS"]> {
   if (!config.build) {
     for (const dir of [PRODUCT_DIST_DIR, path.join(BASELINE_APP_DIR, ".next")]) {
       if (!existsSync(path.join(dir, "BUILD_ID"))) throw new UsageError(`--no-build, but ${dir} holds no build: run once without it`);
@@ -36,14 +36,14 @@ function builds(config: BenchConfig): BenchResult["run"]["buildS"] {
     return null;
   }
   note(`building the product into ${PRODUCT_DIST_DIR}`);
-  const product = buildProduct();
+  const product = await buildProduct();
   note(`building the baseline app (${BASELINE_APP_DIR})`);
   return { product: round(product, 1), baselineApp: round(buildBaselineApp(), 1) };
 }
 
 async function run(config: BenchConfig): Promise<void> {
   const startedAt = new Date();
-  const buildS = builds(config);
+  const buildS = await builds(config);
   const workDir = mkdtempSync(path.join(os.tmpdir(), "smartcar-bench-run-"));
   note(`logs of this run: ${workDir}`);
   const teardown = new Teardown();

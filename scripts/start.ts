@@ -1,8 +1,8 @@
 // npm start: everything a fresh machine needs, then `next start`.
 // 1. parse the configuration  2. local secrets  3. database (embedded when DATABASE_URL is unset)
-// 4. migrations under an advisory lock  5. build when there is none  6. run next start and, in
-// embedded queue mode, the executor workers; forward SIGTERM/SIGINT to them, wait for their
-// graceful stop and exit with the server's code.
+// 4. migrations under an advisory lock  5. build (and bundle the worker) when there is none
+// 6. run next start and, in embedded queue mode, the executor workers; forward SIGTERM/SIGINT to
+// them, wait for their graceful stop and exit with the server's code.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants as osConstants } from "node:os";
@@ -13,6 +13,7 @@ import { resolveDatabase } from "@/lib/db/resolve";
 import { logger } from "@/lib/observability/logger";
 import { generateAuthSecret, readOrCreateSecret } from "@/lib/runtime/local-secrets";
 import { ensureInitialAdmin } from "@/lib/auth/initial-admin";
+import { buildWorkerBundle, hasWorkerBundle, workerBundlePath } from "@/lib/runtime/worker-bundle";
 import { superviseWorker } from "@/lib/runtime/worker-supervisor";
 
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
   logger.info({ applied: migrations.applied }, "startup.migrations");
   await ensureInitialAdmin({ databaseUrl: database.url, dataDir, env: process.env });
 
-  if (!existsSync(path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  if (!existsSync(path.join(process.cwd(), distDir, "BUILD_ID"))) {
     logger.info("no production build found: running next build");
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
@@ -56,10 +58,16 @@ async function main(): Promise<void> {
   // Processing gets processes of its own, so it no longer shares the server's one JavaScript
   // thread with receiving (README "Performance"); the server then only enqueues.
   const workerCount = queueMode === "embedded" ? config.EXECUTOR_WORKERS : 0;
-  if (workerCount > 0) childEnv.SMARTCAR_PROCESS_ROLE = "web";
+  if (workerCount > 0) {
+    childEnv.SMARTCAR_PROCESS_ROLE = "web";
+    if (!hasWorkerBundle(distDir)) {
+      logger.info("no worker bundle found: bundling the executor worker");
+      await buildWorkerBundle(distDir);
+    }
+  }
 
   const server = spawn(process.execPath, [...heapFlag(config.SERVER_MAX_HEAP_MB), nextBin, "start", "-p", String(config.PORT)], { stdio: "inherit", env: childEnv });
-  const workers = Array.from({ length: workerCount }, (_, i) => superviseWorker(i + 1, { env: childEnv, nodeFlags: heapFlag(config.WORKER_MAX_HEAP_MB), logger }));
+  const workers = Array.from({ length: workerCount }, (_, i) => superviseWorker(i + 1, { script: workerBundlePath(distDir), env: childEnv, nodeFlags: heapFlag(config.WORKER_MAX_HEAP_MB), logger }));
   const serverRunning = () => server.exitCode === null && server.signalCode === null;
   // Everything stops on its own terms (bounded by SHUTDOWN_TIMEOUT_MS): forward, then wait.
   let stopping: Promise<void> | null = null;

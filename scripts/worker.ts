@@ -1,6 +1,6 @@
-// An executor worker, started by the launcher (scripts/start.ts) when EXECUTOR_WORKERS ≥ 1:
-// runs the embedded executor (processing, crons) outside the server process. SIGTERM/SIGINT stop
-// it gracefully. Not meant to be run by hand.
+// An executor worker, started by the launcher (scripts/start.ts) when EXECUTOR_WORKERS ≥ 1, from
+// its bundle (lib/runtime/worker-bundle.ts): runs the embedded executor (processing, crons)
+// outside the server process. SIGTERM/SIGINT stop it gracefully. Not meant to be run by hand.
 import { env } from "@/lib/config";
 import { logger } from "@/lib/observability/logger";
 import { runWorker } from "@/lib/runtime/worker";
@@ -8,7 +8,7 @@ import { runWorker } from "@/lib/runtime/worker";
 const index = Number(process.env.SMARTCAR_WORKER_INDEX ?? "1");
 
 if (env().SMARTCAR_PROCESS_ROLE !== "worker") {
-  logger.fatal("scripts/worker.ts is started by `npm start` (scripts/start.ts), which sets SMARTCAR_PROCESS_ROLE=worker");
+  logger.fatal("the executor worker is started by `npm start` (scripts/start.ts), which sets SMARTCAR_PROCESS_ROLE=worker");
   process.exit(1);
 }
 

@@ -1,5 +1,6 @@
 // Linux /proc readers: process trees and memory, without shelling out to ps every 250 ms.
 import { readdirSync, readFileSync } from "node:fs";
+import { WORKER_BUNDLE } from "@/lib/runtime/worker-bundle";
 
 function readProc(pid: number, file: string): string | undefined {
   try {
@@ -68,7 +69,7 @@ export function processMemory(pid: number, options: { pss: boolean }): ProcessMe
   return { rssKb: Number(rss), pssKb: pss === undefined ? null : Number(pss) };
 }
 
-/** The executor workers (scripts/worker.ts) a launcher runs below `launcherPid`. */
+/** The executor workers (the bundle of scripts/worker.ts) a launcher runs below `launcherPid`. */
 export function workerPidsUnder(launcherPid: number): number[] {
-  return descendants(launcherPid).filter((pid) => processName(pid).includes("scripts/worker.ts"));
+  return descendants(launcherPid).filter((pid) => processName(pid).endsWith(WORKER_BUNDLE));
 }

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
-import path from "node:path";
 import type { Logger } from "pino";
 
-// The launcher's side of the executor workers: starts each one (scripts/worker.ts under tsx's
-// loader), starts it again when it dies on its own (a crash must not leave the queue without a
-// worker while the server keeps accepting), and stops it with the server.
+// The launcher's side of the executor workers: starts each one (the bundle of scripts/worker.ts,
+// lib/runtime/worker-bundle.ts), starts it again when it dies on its own (a crash must not leave
+// the queue without a worker while the server keeps accepting), and stops it with the server.
 
 // Receiving comes first: Smartcar gives up on a delivery after ~3 minutes of retries, while a
 // processing backlog only delays the dashboard. Under CPU contention the kernel now serves the
@@ -23,9 +22,8 @@ export interface SupervisedWorker {
   kill(): void;
 }
 
-export function superviseWorker(index: number, options: { env: NodeJS.ProcessEnv; nodeFlags: string[]; logger: Logger }): SupervisedWorker {
-  const { env, nodeFlags, logger } = options;
-  const script = path.join(process.cwd(), "scripts", "worker.ts");
+export function superviseWorker(index: number, options: { script: string; env: NodeJS.ProcessEnv; nodeFlags: string[]; logger: Logger }): SupervisedWorker {
+  const { script, env, nodeFlags, logger } = options;
   let child: ChildProcess;
   let exited: Promise<void>;
   let stopping = false;
@@ -34,7 +32,7 @@ export function superviseWorker(index: number, options: { env: NodeJS.ProcessEnv
 
   const start = () => {
     const startedAt = Date.now();
-    child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", script], {
+    child = spawn(process.execPath, [...nodeFlags, script], {
       stdio: "inherit",
       env: { ...env, SMARTCAR_PROCESS_ROLE: "worker", SMARTCAR_WORKER_INDEX: String(index) },
     });
