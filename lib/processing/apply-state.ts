@@ -36,7 +36,7 @@ sig AS (
   ${signalInsert("$3", "$1")}
   FROM input s
   ${SIGNAL_UPSERT}
-  RETURNING code
+  RETURNING code, event_id
 ),
 hist AS (
   -- History for charts: late readings land here too; a repeated reading adds nothing.
@@ -46,9 +46,11 @@ hist AS (
   ON CONFLICT (vehicle_id, code, at) DO NOTHING
 ),
 counted AS (
+  -- A reading is applied when the stored reading is now this event's (a stale one may still
+  -- have changed the status: a newer observation of an unchanged value clears a failure).
   SELECT count(*) FILTER (WHERE i.status = 'OK')::int AS readings,
-         count(*) FILTER (WHERE i.status = 'OK' AND sig.code IS NOT NULL)::int AS applied,
-         coalesce(array_agg(i.code ORDER BY i.code) FILTER (WHERE i.status = 'OK' AND sig.code IS NULL), '{}') AS stale
+         count(*) FILTER (WHERE i.status = 'OK' AND sig.event_id = $1)::int AS applied,
+         coalesce(array_agg(i.code ORDER BY i.code) FILTER (WHERE i.status = 'OK' AND sig.event_id IS DISTINCT FROM $1), '{}') AS stale
   FROM input i LEFT JOIN sig ON sig.code = i.code
 ),
 upd AS (

@@ -22,29 +22,40 @@ export function vehicleUpdates(maxGaps: string): string {
   last_seen_at = greatest(v.last_seen_at, excluded.last_seen_at)`;
 }
 
-/** The latest-signal upsert's conflict clause (alias vs): only a strictly newer write wins. */
+// The latest-signal upsert's two orders (alias vs, excluded = the write): a good reading's body
+// replaces the stored one only when its reading key is strictly greater; a status replaces the
+// stored one only when observed strictly later (status_at). A failure carries no body. A later
+// observation of the same status still moves status_at: an older one processed after it (runs
+// are not processed in observation order) must not take the status back.
+const READING_WINS = "excluded.status = 'OK' AND (excluded.key_at, excluded.key_tie) > (vs.key_at, vs.key_tie)";
+const OBSERVED_LATER = "excluded.status_at > vs.status_at";
+const STATUS_CHANGES = `${OBSERVED_LATER}
+    AND (excluded.status, excluded.error_type, excluded.error_code) IS DISTINCT FROM (vs.status, vs.error_type, vs.error_code)`;
+
+/**
+ * The latest-signal upsert's conflict clause. `event_id` names the event whose reading is stored,
+ * so `RETURNING event_id` tells a write whose reading won from one that only changed the status.
+ */
 export const SIGNAL_UPSERT = `
 ON CONFLICT (vehicle_id, code) DO UPDATE SET
   name = coalesce(excluded.name, vs.name),
   signal_group = coalesce(excluded.signal_group, vs.signal_group),
-  status = excluded.status,
-  -- A failure keeps the last good body and its timestamps.
-  body = CASE WHEN excluded.status = 'OK' THEN excluded.body ELSE vs.body END,
-  unit = CASE WHEN excluded.status = 'OK' THEN excluded.unit ELSE vs.unit END,
-  oem_updated_at = CASE WHEN excluded.status = 'OK' THEN excluded.oem_updated_at ELSE vs.oem_updated_at END,
-  retrieved_at = CASE WHEN excluded.status = 'OK' THEN excluded.retrieved_at ELSE vs.retrieved_at END,
-  key_at = excluded.key_at,
-  key_tie = excluded.key_tie,
+  body = CASE WHEN ${READING_WINS} THEN excluded.body ELSE vs.body END,
+  unit = CASE WHEN ${READING_WINS} THEN excluded.unit ELSE vs.unit END,
+  oem_updated_at = CASE WHEN ${READING_WINS} THEN excluded.oem_updated_at ELSE vs.oem_updated_at END,
+  retrieved_at = CASE WHEN ${READING_WINS} THEN excluded.retrieved_at ELSE vs.retrieved_at END,
+  key_at = CASE WHEN ${READING_WINS} THEN excluded.key_at ELSE vs.key_at END,
+  key_tie = CASE WHEN ${READING_WINS} THEN excluded.key_tie ELSE vs.key_tie END,
+  event_id = CASE WHEN ${READING_WINS} THEN excluded.event_id ELSE vs.event_id END,
+  status = CASE WHEN ${OBSERVED_LATER} THEN excluded.status ELSE vs.status END,
+  error_type = CASE WHEN ${OBSERVED_LATER} THEN excluded.error_type ELSE vs.error_type END,
+  error_code = CASE WHEN ${OBSERVED_LATER} THEN excluded.error_code ELSE vs.error_code END,
+  status_at = greatest(vs.status_at, excluded.status_at),
   since = CASE
-    WHEN vs.status = excluded.status
-     AND vs.error_type IS NOT DISTINCT FROM excluded.error_type
-     AND vs.error_code IS NOT DISTINCT FROM excluded.error_code
-     AND (excluded.status <> 'OK' OR vs.body IS NOT DISTINCT FROM excluded.body)
-    THEN vs.since ELSE excluded.since END,
-  error_type = excluded.error_type,
-  error_code = excluded.error_code,
-  event_id = excluded.event_id
-WHERE (excluded.key_at, excluded.key_tie) > (vs.key_at, vs.key_tie)`;
+    WHEN ${STATUS_CHANGES} THEN excluded.status_at
+    WHEN ${READING_WINS} AND vs.body IS DISTINCT FROM excluded.body THEN excluded.key_at
+    ELSE vs.since END
+WHERE (${READING_WINS}) OR ${OBSERVED_LATER}`;
 
 export async function upsertVehicle(
   db: pg.PoolClient,
@@ -81,6 +92,7 @@ export function signalsJson(writes: readonly SignalWrite[]): string {
       ret: ms(w.retrievedAt),
       key_at: w.keyAt.getTime(),
       key_tie: w.keyTie.getTime(),
+      st: w.statusAt.getTime(),
       num: w.numericValue,
     })),
   );
@@ -90,28 +102,27 @@ export function signalsJson(writes: readonly SignalWrite[]): string {
 export function signalRows(param: string): string {
   return `jsonb_to_recordset(${param}::jsonb) AS s(
     code text, name text, grp text, status text, body jsonb, unit text, error_type text, error_code text,
-    oem float8, ret float8, key_at float8, key_tie float8, num float8)`;
+    oem float8, ret float8, key_at float8, key_tie float8, st float8, num float8)`;
 }
 
 /** The latest-signal INSERT … SELECT column list for rows `s` of signalRows (`vehicleId`, `eventId`: parameters). */
 export function signalInsert(vehicleId: string, eventId: string): string {
-  return `INSERT INTO vehicle_signal AS vs (vehicle_id, code, name, signal_group, status, body, unit, oem_updated_at, retrieved_at, key_at, key_tie, since, error_type, error_code, event_id)
+  return `INSERT INTO vehicle_signal AS vs (vehicle_id, code, name, signal_group, status, body, unit, oem_updated_at, retrieved_at, key_at, key_tie, status_at, since, error_type, error_code, event_id)
 SELECT ${vehicleId}, s.code, s.name, s.grp, s.status::"SignalStatus", s.body, s.unit, to_timestamp(s.oem / 1000.0), to_timestamp(s.ret / 1000.0),
-  to_timestamp(s.key_at / 1000.0), to_timestamp(s.key_tie / 1000.0), to_timestamp(s.key_at / 1000.0), s.error_type, s.error_code, ${eventId}`;
+  to_timestamp(s.key_at / 1000.0), to_timestamp(s.key_tie / 1000.0), to_timestamp(s.st / 1000.0),
+  to_timestamp(CASE WHEN s.status = 'OK' THEN s.key_at ELSE s.st END / 1000.0), s.error_type, s.error_code, ${eventId}`;
 }
 
-/** Upserts latest signal state; returns the codes whose write won (strictly newer). */
-export async function writeSignals(db: pg.PoolClient, vehicleId: string, eventId: string, writes: SignalWrite[]): Promise<Set<string>> {
-  if (writes.length === 0) return new Set();
-  const result = await db.query<{ code: string }>({
+/** Upserts latest signal state (the UNSUPPORTED marks of a COMPATIBILITY error). */
+export async function writeSignals(db: pg.PoolClient, vehicleId: string, eventId: string, writes: SignalWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  await db.query({
     name: "write-signals",
     text: `${signalInsert("$1", "$2")}
 FROM ${signalRows("$3")}
-${SIGNAL_UPSERT}
-RETURNING code`,
+${SIGNAL_UPSERT}`,
     values: [vehicleId, eventId, signalsJson(writes)],
   });
-  return new Set(result.rows.map((r) => r.code));
 }
 
 /**

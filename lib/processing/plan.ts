@@ -18,9 +18,18 @@ export interface SignalWrite {
   errorCode: string | null;
   oemUpdatedAt: Date | null;
   retrievedAt: Date | null;
-  /** Ordering key: (keyAt, keyTie); a write wins only when strictly greater than what is stored. */
+  /**
+   * The reading's ordering key: (keyAt, keyTie); a body replaces the stored one only when its key
+   * is strictly greater. A failure carries no reading: its key is the epoch, below every reading.
+   */
   keyAt: Date;
   keyTie: Date;
+  /**
+   * When this status was observed (the fetch time, else the event's): a status replaces the
+   * stored one only when observed strictly later. Apart from the key because an unchanged value
+   * keeps its old reading time: a VIN read days ago must still clear a failure reported since.
+   */
+  statusAt: Date;
   /** body.value when it is a finite number: what the charts plot. */
   numericValue: number | null;
 }
@@ -115,8 +124,9 @@ export function signalWrite(s: NormalisedSignal, eventAt: Date): SignalWrite {
     errorCode: s.error?.code ?? null,
     oemUpdatedAt,
     retrievedAt,
-    keyAt: oemUpdatedAt ?? retrievedAt ?? eventAt,
-    keyTie: retrievedAt ?? EPOCH,
+    keyAt: failed ? EPOCH : (oemUpdatedAt ?? retrievedAt ?? eventAt),
+    keyTie: failed ? EPOCH : (retrievedAt ?? EPOCH),
+    statusAt: retrievedAt ?? eventAt,
     numericValue: failed ? null : numericValue(s.body),
   };
 }
@@ -147,8 +157,9 @@ function unsupportedSignals(errors: NormalisedVehicleError[], eventAt: Date): Si
         errorCode: e.code,
         oemUpdatedAt: null,
         retrievedAt: null,
-        keyAt: eventAt,
+        keyAt: EPOCH,
         keyTie: EPOCH,
+        statusAt: eventAt,
         numericValue: null,
       })),
     );
@@ -171,8 +182,9 @@ function newestPerCondition(writes: ConditionWrite[]): ConditionWrite[] {
   return [...byKey.values()];
 }
 
-export function compareKeys(a: Pick<SignalWrite, "keyAt" | "keyTie">, b: Pick<SignalWrite, "keyAt" | "keyTie">): number {
-  return a.keyAt.getTime() - b.keyAt.getTime() || a.keyTie.getTime() - b.keyTie.getTime();
+/** Reading key first, then the observation time: within one payload a reading beats a failure. */
+export function compareKeys(a: Pick<SignalWrite, "keyAt" | "keyTie" | "statusAt">, b: Pick<SignalWrite, "keyAt" | "keyTie" | "statusAt">): number {
+  return a.keyAt.getTime() - b.keyAt.getTime() || a.keyTie.getTime() - b.keyTie.getTime() || a.statusAt.getTime() - b.statusAt.getTime();
 }
 
 function numericValue(body: unknown): number | null {

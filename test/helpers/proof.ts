@@ -135,20 +135,19 @@ export interface ExpectedSignal {
   code: string;
   /** The readings with the greatest ordering key (more than one only on an exact tie). */
   newest: Reading[];
-  /** Every good body sent: a failure keeps one of them. */
-  bodies: unknown[];
-  /** A failure (failed signal or COMPATIBILITY error) was sent for it. */
-  failed: boolean;
+  /** The latest fetch time of any reading: when a good status was last observed. */
+  lastReadingObservedAt: number | null;
+  /** Events that carried a failure of it (failed signal or COMPATIBILITY error). */
+  failureEvents: string[];
 }
 
 /**
  * Expected latest state per vehicle and signal from the acknowledged messages' own bodies.
  * Applied events only: LIVE VEHICLE_STATE readings and failures, and COMPATIBILITY errors.
  *
- * A failure is ordered by its event's first deliveredAt (it has no reading time), which is after
- * every back-dated reading of the run; so once it is applied no reading can replace it, and which
- * readings came first depends on processing order. For such a signal only the status (not OK) and
- * that the body is one that was sent can be asserted.
+ * The body is the newest reading sent, failures or not (a failure carries none). The status is
+ * the latest observation's: a reading is observed at its fetch time, a failure at its event's
+ * first deliveredAt (it has no fetch time) — a send time, which only checkVehicleState can read.
  */
 export function expectedSignals(messages: Iterable<PlannedMessage>): Map<string, ExpectedSignal> {
   const expected = new Map<string, ExpectedSignal>();
@@ -156,7 +155,7 @@ export function expectedSignals(messages: Iterable<PlannedMessage>): Map<string,
     const key = `${vehicleId}/${code}`;
     let signal = expected.get(key);
     if (!signal) {
-      signal = { vehicleId, code, newest: [], bodies: [], failed: false };
+      signal = { vehicleId, code, newest: [], lastReadingObservedAt: null, failureEvents: [] };
       expected.set(key, signal);
     }
     return signal;
@@ -169,7 +168,7 @@ export function expectedSignals(messages: Iterable<PlannedMessage>): Map<string,
         const signal = record(raw);
         const code = String(signal.code).toLowerCase();
         if (signal.body === undefined) {
-          entry(message.vehicleId, code).failed = true;
+          entry(message.vehicleId, code).failureEvents.push(message.eventId);
           continue;
         }
         const meta = record(signal.meta);
@@ -182,7 +181,7 @@ export function expectedSignals(messages: Iterable<PlannedMessage>): Map<string,
       for (const raw of array(data.errors)) {
         const error = record(raw);
         if (error.type !== "COMPATIBILITY" || error.state === "RESOLVED") continue;
-        for (const ref of array(error.signals)) entry(message.vehicleId, signalCode(ref)).failed = true;
+        for (const ref of array(error.signals)) entry(message.vehicleId, signalCode(ref)).failureEvents.push(message.eventId);
       }
     }
   }
@@ -190,7 +189,7 @@ export function expectedSignals(messages: Iterable<PlannedMessage>): Map<string,
 }
 
 function addReading(signal: ExpectedSignal, reading: Reading): void {
-  if (!signal.bodies.some((b) => isDeepStrictEqual(b, reading.body))) signal.bodies.push(reading.body);
+  signal.lastReadingObservedAt = Math.max(signal.lastReadingObservedAt ?? reading.retrievedAt, reading.retrievedAt);
   const current = signal.newest[0];
   const order = current ? reading.oemUpdatedAt - current.oemUpdatedAt || reading.retrievedAt - current.retrievedAt : 1;
   if (order > 0) signal.newest = [reading];
@@ -207,7 +206,7 @@ function signalCode(ref: unknown): string {
 export interface StateCheck {
   /** Signals whose value was compared with the newest reading. */
   exact: number;
-  /** Signals with a failure, checked for status and a body that was sent. */
+  /** Of those, signals with a failure sent, whose status was checked against the latest observation. */
   failed: number;
   mismatches: string[];
 }
@@ -219,6 +218,14 @@ export async function checkVehicleState(db: pg.Pool, expected: Map<string, Expec
     [vehicleIds],
   );
   const wanted = new Set(vehicleIds);
+  // When each failure was observed: its event's first deliveredAt, as the simulator stamped it. A
+  // VEHICLE_ERROR re-detected within the window is not applied (DUPLICATE_ERROR): not a failure.
+  const failureIds = [...expected.values()].flatMap((e) => (wanted.has(e.vehicleId) ? e.failureEvents : []));
+  const sent = await db.query<{ event_id: string; first_delivered_at: Date }>(
+    "SELECT event_id, first_delivered_at FROM event WHERE event_id = ANY($1::text[]) AND outcome IS DISTINCT FROM 'DUPLICATE_ERROR'",
+    [failureIds],
+  );
+  const failureObservedAt = new Map(sent.rows.map((r) => [r.event_id, r.first_delivered_at.getTime()]));
   const mismatches: string[] = [];
   const seen = new Set<string>();
   let exact = 0;
@@ -231,15 +238,20 @@ export async function checkVehicleState(db: pg.Pool, expected: Map<string, Expec
       mismatches.push(`${key}: stored, but no acknowledged event carried it`);
       continue;
     }
-    if (want.failed) {
-      failed += 1;
-      if (row.status === "OK") mismatches.push(`${key}: status OK although a failure newer than every reading was sent`);
-      if (row.body !== null && !want.bodies.some((b) => isDeepStrictEqual(b, row.body))) mismatches.push(`${key}: body ${JSON.stringify(row.body)} was never sent`);
+    exact += 1;
+    const failureAt = Math.max(...want.failureEvents.map((id) => failureObservedAt.get(id) ?? Number.NEGATIVE_INFINITY));
+    if (want.failureEvents.length > 0) failed += 1;
+    // The later observation sets the status; observed in the same millisecond, either may have.
+    const readingAt = want.lastReadingObservedAt ?? Number.NEGATIVE_INFINITY;
+    const ok = row.status === "OK";
+    if (ok && failureAt > readingAt) mismatches.push(`${key}: status OK although a failure was observed at ${failureAt}, after every reading (${readingAt})`);
+    if (!ok && readingAt > failureAt) mismatches.push(`${key}: status ${row.status} although a reading was observed after every failure`);
+    if (want.newest.length === 0) {
+      if (row.body !== null) mismatches.push(`${key}: body ${JSON.stringify(row.body)} although no reading was sent`);
       continue;
     }
-    exact += 1;
     const match = want.newest.find((r) => isDeepStrictEqual(r.body, row.body));
-    if (row.status !== "OK" || !match || row.oem_updated_at?.getTime() !== match.oemUpdatedAt || row.retrieved_at?.getTime() !== match.retrievedAt) {
+    if (!match || row.oem_updated_at?.getTime() !== match.oemUpdatedAt || row.retrieved_at?.getTime() !== match.retrievedAt) {
       const newest = want.newest[0];
       mismatches.push(
         `${key}: stored ${row.status} ${JSON.stringify(row.body)} @${row.oem_updated_at?.toISOString()}, newest sent ${JSON.stringify(newest?.body)} @${newest ? new Date(newest.oemUpdatedAt).toISOString() : "-"}`,

@@ -27,6 +27,14 @@ async function signal(vehicleId: string, code: string): Promise<Record<string, u
   return result.rows[0];
 }
 
+/** A VEHICLE_STATE event whose only signal failed (Smartcar's shape: a status, no body). */
+function failedSignal(vehicleId: string, code: string, deliveredAt: number): string {
+  const event = JSON.parse(vehicleState(vehicleId, [], { deliveredAt }));
+  const [group = "", name = ""] = code.split("-");
+  event.data.signals = [{ code, name, group, status: { value: "ERROR", error: { type: "UPSTREAM", code: "NO_RESPONSE" } } }];
+  return JSON.stringify(event);
+}
+
 const TESLA = "332bc6bb-4f5b-4273-aac1-6949e721b454";
 const VW = "04c719f7-4672-4cfa-a682-6ad4e5610348";
 
@@ -166,13 +174,53 @@ describe("ordering per signal", () => {
     const vehicleId = `fail-${randomUUID()}`;
     const t = 1_764_000_000_000;
     await deliverAndSettle(vehicleState(vehicleId, [{ code: "charge-ischarging", value: true, oemUpdatedAt: t }], { deliveredAt: t + 100 }));
-    const failure = JSON.parse(vehicleState(vehicleId, [], { deliveredAt: t + 5_000 }));
-    failure.data.signals = [{ code: "charge-ischarging", name: "IsCharging", group: "Charge", status: { value: "ERROR", error: { type: "UPSTREAM", code: "NO_RESPONSE" } } }];
-    const failed = await deliverAndSettle(JSON.stringify(failure));
+    const failed = await deliverAndSettle(failedSignal(vehicleId, "charge-ischarging", t + 5_000));
     expect(failed).toMatchObject({ signals_failed: 1 });
     expect(await signal(vehicleId, "charge-ischarging")).toMatchObject({ status: "ERROR", error_type: "UPSTREAM", body: { value: true } });
     await deliverAndSettle(vehicleState(vehicleId, [{ code: "charge-ischarging", value: false, oemUpdatedAt: t + 10_000 }]));
     expect(await signal(vehicleId, "charge-ischarging")).toMatchObject({ status: "OK", error_type: null, body: { value: false } });
+  });
+
+  it("clears a failure with a later observation of a value unchanged for days (a VIN), counted stale", async () => {
+    const vehicleId = `static-${randomUUID()}`;
+    const t = 1_764_000_000_000;
+    const vin = (deliveredAt: number) => vehicleState(vehicleId, [{ code: "vehicleidentification-vin", value: "WVW123", oemUpdatedAt: t - 3 * 86_400_000 }], { deliveredAt });
+    await deliverAndSettle(vin(t));
+    await deliverAndSettle(failedSignal(vehicleId, "vehicleidentification-vin", t + 5_000));
+    expect(await signal(vehicleId, "vehicleidentification-vin")).toMatchObject({ status: "ERROR", body: { value: "WVW123" } });
+    // The same reading (same oemUpdatedAt, no fetch time) observed after the failure.
+    const again = await deliverAndSettle(vin(t + 10_000));
+    expect(again).toMatchObject({ outcome: "ALL_STALE", signals_applied: 0, signals_stale: 1 });
+    const cleared = await signal(vehicleId, "vehicleidentification-vin");
+    expect(cleared).toMatchObject({ status: "OK", error_type: null, body: { value: "WVW123" } });
+    expect((cleared?.since as Date).getTime()).toBe(t + 10_000);
+  });
+
+  it("ignores a failure observed before the stored reading's fetch, and a failure never replaces a body", async () => {
+    const vehicleId = `late-fail-${randomUUID()}`;
+    const t = 1_764_000_000_000;
+    await deliverAndSettle(vehicleState(vehicleId, [{ code: "charge-ischarging", value: true, oemUpdatedAt: t, retrievedAt: t + 9_000 }], { deliveredAt: t + 9_500 }));
+    const late = await deliverAndSettle(failedSignal(vehicleId, "charge-ischarging", t + 5_000));
+    expect(late).toMatchObject({ signals_failed: 1 });
+    expect(await signal(vehicleId, "charge-ischarging")).toMatchObject({ status: "OK", error_type: null, body: { value: true } });
+
+    // A signal seen failing first gets the body of any reading that follows, however old; the
+    // status follows the later observation (here still the failure).
+    await deliverAndSettle(failedSignal(vehicleId, "charge-chargerate", t + 20_000));
+    const old = await deliverAndSettle(vehicleState(vehicleId, [{ code: "charge-chargerate", value: 7, oemUpdatedAt: t - 60_000, retrievedAt: t + 15_000 }]));
+    expect(old).toMatchObject({ signals_applied: 1 });
+    expect(await signal(vehicleId, "charge-chargerate")).toMatchObject({ status: "ERROR", body: { value: 7 } });
+  });
+
+  it("keeps a failure reported again after a reading that is processed last (runs are not in observation order)", async () => {
+    const vehicleId = `reorder-${randomUUID()}`;
+    const t = 1_764_000_000_000;
+    await deliverAndSettle(failedSignal(vehicleId, "location-preciselocation", t + 1_000));
+    // The same failure observed again: the status does not change, its observation time does.
+    await deliverAndSettle(failedSignal(vehicleId, "location-preciselocation", t + 3_000));
+    const reading = await deliverAndSettle(vehicleState(vehicleId, [{ code: "location-preciselocation", value: 1, oemUpdatedAt: t, retrievedAt: t + 2_000 }]));
+    expect(reading).toMatchObject({ signals_applied: 1 });
+    expect(await signal(vehicleId, "location-preciselocation")).toMatchObject({ status: "ERROR", body: { value: 1 } });
   });
 
   it("does not let an older ERROR reopen a condition already RESOLVED", async () => {

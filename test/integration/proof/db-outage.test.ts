@@ -102,7 +102,7 @@ describe("proof: the database down for longer than Smartcar's retry window", () 
       spooled: window?.spooled ?? 0,
       replayed: window?.replayed ?? 0,
       refused: window?.refused ?? 0,
-      "signals-checked": `${state.exact}+${state.failed}`,
+      "signals-checked": `${state.exact} (${state.failed} failed)`,
     });
   });
 });

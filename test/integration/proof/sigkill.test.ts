@@ -112,7 +112,7 @@ describe("proof: the app SIGKILLed mid-processing", () => {
       "backlog-at-kill": backlog,
       "down-ms": downMs,
       "smartcar-gave-up": gaveUp.length,
-      "signals-checked": `${state.exact}+${state.failed}`,
+      "signals-checked": `${state.exact} (${state.failed} failed)`,
     });
   });
 });

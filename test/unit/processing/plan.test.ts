@@ -69,7 +69,7 @@ describe("planEvent", () => {
       { eventAt, applyTestEvents: false },
     );
     if (plan.action !== "apply_errors") throw new Error(`unexpected ${plan.action}`);
-    expect(plan.unsupported).toMatchObject([{ code: "location-isathome", status: "UNSUPPORTED", keyAt: eventAt, keyTie: EPOCH }]);
+    expect(plan.unsupported).toMatchObject([{ code: "location-isathome", status: "UNSUPPORTED", keyAt: EPOCH, keyTie: EPOCH, statusAt: eventAt }]);
     expect(plan.conditions).toEqual([{ type: "COMPATIBILITY", code: "VEHICLE_NOT_CAPABLE", state: "ERROR", description: null, resolutionType: null, signals: ["location-isathome"] }]);
   });
 });
@@ -79,6 +79,23 @@ describe("ordering keys", () => {
     expect(signalWrite(reading({ oemUpdatedAt: 5, retrievedAt: 7 }), eventAt)).toMatchObject({ keyAt: new Date(5), keyTie: new Date(7) });
     expect(signalWrite(reading({ oemUpdatedAt: null, retrievedAt: 7 }), eventAt)).toMatchObject({ keyAt: new Date(7), keyTie: new Date(7) });
     expect(signalWrite(reading({}), eventAt)).toMatchObject({ keyAt: eventAt, keyTie: EPOCH });
+  });
+
+  it("dates a status by its observation: the fetch time, else the event's time", () => {
+    expect(signalWrite(reading({ oemUpdatedAt: 5, retrievedAt: 7 }), eventAt)).toMatchObject({ statusAt: new Date(7) });
+    expect(signalWrite(reading({ oemUpdatedAt: 5, retrievedAt: null }), eventAt)).toMatchObject({ statusAt: eventAt });
+  });
+
+  it("gives a failure no reading key, so it never displaces a stored body", () => {
+    const failure = signalWrite(reading({ body: null, oemUpdatedAt: 5, retrievedAt: 7, error: { type: "SERVER", code: "INTERNAL" } }), eventAt);
+    expect(failure).toMatchObject({ status: "ERROR", keyAt: EPOCH, keyTie: EPOCH, statusAt: new Date(7) });
+  });
+
+  it("keeps the reading when a payload repeats a code as a reading and a failure", () => {
+    const good = signalWrite(reading({ body: { value: 1 }, oemUpdatedAt: 1 }), eventAt);
+    const failed = signalWrite(reading({ body: null, error: { type: "SERVER", code: "INTERNAL" } }), eventAt);
+    expect(newestPerCode([good, failed])).toEqual([good]);
+    expect(newestPerCode([failed, good])).toEqual([good]);
   });
 
   it("keeps only the newest write when a payload repeats a code", () => {
