@@ -2,6 +2,7 @@ import { env, resolveQueueMode, type QueueMode } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { prisma } from "@/lib/db/prisma";
 import { logger } from "@/lib/observability/logger";
+import { answeringWorkers, workerSockets } from "@/lib/runtime/worker-socket";
 
 // GET /api/health's report (API.md §6). Unauthenticated, so it names modes and counts only:
 // never hostnames, versions, error messages or secrets.
@@ -16,8 +17,8 @@ export interface HealthReport {
   queue: { mode: QueueMode };
   /** ?deep=1 only. */
   backlog?: { pending: number; oldestPendingAgeSeconds: number | null };
-  /** ?deep=1 with the embedded executor only. */
-  executor?: { queued: number; running: number };
+  /** ?deep=1 with the embedded executor only; `workers` when it runs in worker processes (npm start). */
+  executor?: { queued: number; running: number; workers?: { configured: number; answering: number } };
 }
 
 export async function checkHealth({ deep, now = new Date() }: { deep: boolean; now?: Date }): Promise<HealthReport> {
@@ -31,7 +32,7 @@ export async function checkHealth({ deep, now = new Date() }: { deep: boolean; n
     const report: HealthReport = { status: "ok", database: { mode: databaseMode, ok: true }, queue };
     if (!deep) return report;
     const [backlog, executor] = await withTimeout(
-      Promise.all([readBacklog(now), queueMode === "embedded" ? readExecutor() : undefined]),
+      Promise.all([readBacklog(now), queueMode === "embedded" ? readExecutor(workerSockets(config)) : undefined]),
       DATABASE_TIMEOUT_MS,
     );
     return { ...report, backlog, ...(executor && { executor }) };
@@ -54,14 +55,20 @@ async function readBacklog(now: Date): Promise<NonNullable<HealthReport["backlog
   };
 }
 
-async function readExecutor(): Promise<NonNullable<HealthReport["executor"]>> {
-  const groups = await prisma().executorRun.groupBy({
-    by: ["status"],
-    where: { status: { in: ["QUEUED", "RUNNING"] } },
-    _count: { _all: true },
-  });
+async function readExecutor(sockets: string[]): Promise<NonNullable<HealthReport["executor"]>> {
+  const [groups, answering] = await Promise.all([
+    prisma().executorRun.groupBy({
+      by: ["status"],
+      where: { status: { in: ["QUEUED", "RUNNING"] } },
+      _count: { _all: true },
+    }),
+    answeringWorkers(sockets),
+  ]);
   const count = (status: "QUEUED" | "RUNNING") => groups.find((g) => g.status === status)?._count._all ?? 0;
-  return { queued: count("QUEUED"), running: count("RUNNING") };
+  // Receiving goes on without workers (the launcher restarts a dead one), so no answer does not
+  // make the instance degraded: a monitor reads `answering < configured` as processing stalled.
+  const workers = sockets.length > 0 ? { workers: { configured: sockets.length, answering } } : {};
+  return { queued: count("QUEUED"), running: count("RUNNING"), ...workers };
 }
 
 // The abandoned query keeps its pool client until pg's own timeouts free it; the probe answers now.

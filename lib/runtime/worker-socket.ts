@@ -9,11 +9,12 @@ import { logger } from "@/lib/observability/logger";
 
 // How the server process talks to its executor workers: each worker answers on a Unix socket
 // named after the data dir (short enough for the socket path limit, private to the machine, no
-// port to pick or collide). Two calls:
+// port to pick or collide). Three calls:
 // - POST /wake: runs were enqueued, claim now instead of at the next poll (a worker cannot see the
 //   server's enqueues otherwise; Postgres NOTIFY would take a database-wide lock in every
 //   receiver commit).
 // - GET /metrics: the worker's own counters, which the server's /api/metrics adds to its own.
+// - GET /ping: whether the worker is up (the deep health check counts the ones that answer).
 
 type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
@@ -43,6 +44,10 @@ export async function serveWorkerSocket(socketPath: string, handlers: { registry
       response.writeHead(204).end();
       return;
     }
+    if (request.url === "/ping") {
+      response.writeHead(204).end();
+      return;
+    }
     handlers.registry.getMetricsAsJSON().then(
       (json) => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(json)),
       () => response.writeHead(500).end(),
@@ -61,6 +66,12 @@ export async function serveWorkerSocket(socketPath: string, handlers: { registry
 
 // Keep-alive: a wake is one small request on an open connection.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** How many of the workers answer now (one that is restarting, or hangs past the timeout, does not). */
+export async function answeringWorkers(sockets: string[]): Promise<number> {
+  const answers = await Promise.all(sockets.map((s) => call(s, "GET", "/ping")));
+  return answers.filter((a) => a?.status === 204).length;
+}
 
 function call(socketPath: string, method: "GET" | "POST", urlPath: string): Promise<{ status: number; body: string } | null> {
   return new Promise((resolve) => {

@@ -46,6 +46,13 @@ async function processedCount(app: RunningApp): Promise<number> {
   return line ? Number(line.split(" ")[1]) : 0;
 }
 
+/** `executor.workers` of the deep health check. */
+async function healthWorkers(app: RunningApp): Promise<{ configured: number; answering: number } | undefined> {
+  const res = await fetch(`${app.url}/api/health?deep=1`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { executor?: { workers?: { configured: number; answering: number } } }).executor?.workers;
+}
+
 describe("executor workers (default: one)", () => {
   const suite = useAppWithDatabase({ env: { METRICS_TOKEN } });
 
@@ -67,6 +74,7 @@ describe("executor workers (default: one)", () => {
     // Database gauges are counted once, by the server, not once more per worker.
     const text = await (await fetch(`${suite.app.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(text.split("\n").filter((l) => l.startsWith("smartcar_backlog_events "))).toEqual(["smartcar_backlog_events 0"]);
+    expect(await healthWorkers(suite.app)).toEqual({ configured: 1, answering: 1 });
   });
 
   it("queues a new event's run in the statement that stores it: the event is born dispatched", { timeout: 60_000 }, async () => {
@@ -83,6 +91,8 @@ describe("executor workers (default: one)", () => {
     const [first] = workerPids(suite.app);
     expect(first).toBeDefined();
     process.kill(first as number, "SIGKILL");
+    // The launcher waits a second before the restart: meanwhile the deep health check shows it.
+    await waitFor(async () => ((await healthWorkers(suite.app))?.answering === 0 ? true : undefined), { timeoutMs: 5_000, what: "health to show no worker answering" });
     const restarted = await waitFor(
       async () => {
         const pids = workerPids(suite.app);
@@ -93,6 +103,7 @@ describe("executor workers (default: one)", () => {
     expect(restarted).not.toBe(first);
     expect(suite.app.output()).toMatch(/"worker":1,.*"signal":"SIGKILL".*"msg":"worker.exited"/);
     await deliverAndProcess(suite.app, suite.db);
+    expect(await healthWorkers(suite.app)).toEqual({ configured: 1, answering: 1 });
   });
 });
 
@@ -104,6 +115,7 @@ describe("EXECUTOR_WORKERS=0", () => {
     expect(workerPids(suite.app)).toEqual([]);
     expect(suite.app.output()).not.toContain("executor.in_workers");
     expect(await processedCount(suite.app)).toBe(1);
+    expect(await healthWorkers(suite.app)).toBeUndefined();
   });
 });
 
