@@ -1,5 +1,5 @@
 // npm run vehicles -- list | purge <vehicleId> [--dry-run]
-// Deletion requests: `purge` deletes a vehicle's state, history and conditions and keeps its
+// Deletion requests: `purge` deletes a vehicle's state, history, conditions and alerts and keeps its
 // events only as tombstones (eventId, no payload, no vehicle or user id), so a replayed old body
 // is still a duplicate. Audited with the OS user as the actor. --dry-run only counts.
 // An id with nothing stored exits 1.
@@ -34,7 +34,7 @@ function parseCommand(argv: string[]): Command {
   }
 }
 
-function describe(counts: { vehicle: number; signals: number; readings: number; conditions: number; events: number }): string[] {
+function describe(counts: { vehicle: number; signals: number; readings: number; conditions: number; events: number; alerts: number }): string[] {
   return formatTable(
     ["DATA", "ROWS"],
     [
@@ -43,6 +43,7 @@ function describe(counts: { vehicle: number; signals: number; readings: number; 
       ["signal history readings", String(counts.readings)],
       ["vehicle conditions", String(counts.conditions)],
       ["events (kept as tombstones)", String(counts.events)],
+      ["alerts about the vehicle", String(counts.alerts)],
     ],
   );
 }

@@ -1,10 +1,14 @@
 import { recordAudit, type AuditActor } from "@/lib/audit";
-import type { Prisma } from "@/lib/db/generated/client";
+import { RULE } from "@/lib/alerts/rules";
+import { Prisma } from "@/lib/db/generated/client";
 import { prisma } from "@/lib/db/prisma";
 
 // A deletion request for one vehicle (`npm run vehicles -- purge <vehicleId>`): its state,
-// history and conditions are deleted; its events stay only as tombstones — eventId kept, raw
-// body, vehicle and user ids gone — so a replay of an old signed body is still a duplicate.
+// history, conditions and the alerts about it are deleted; its events stay only as tombstones —
+// eventId kept, raw body, vehicle and user ids gone — so a replay of an old signed body is still
+// a duplicate. Legacy v2 events have no vehicle column: those whose body names the vehicle are
+// made tombstones too (with the other vehicles such a body lists: it is never applied anyway).
+// Rejected deliveries are not linked to any vehicle; their bodies expire with the quarantine.
 // Everything, the audit entry included, commits in one transaction: all or nothing.
 
 export interface VehicleDataCounts {
@@ -12,25 +16,34 @@ export interface VehicleDataCounts {
   signals: number;
   readings: number;
   conditions: number;
-  /** Events naming the vehicle: made tombstones by a purge. */
+  /** Events naming the vehicle (legacy v2 bodies that mention it included): made tombstones by a purge. */
   events: number;
+  /** Per-vehicle alerts about it (silent, needs re-authorisation), whatever their state. */
+  alerts: number;
 }
+
+const VEHICLE_ALERT_RULES: string[] = [RULE.vehicleSilent, RULE.vehicleNeedsReauth];
+
+// A legacy v2 body names its vehicles as JSON strings: the id in quotes, matched literally.
+const namesVehicle = (vehicleId: string) => Prisma.sql`(vehicle_id = ${vehicleId}
+  OR (event_type = 'LEGACY_V2' AND raw_body IS NOT NULL AND strpos(raw_body, ${`"${vehicleId}"`}) > 0))`;
 
 type Db = Prisma.TransactionClient;
 
-const isEmpty = (c: VehicleDataCounts) => c.vehicle + c.signals + c.readings + c.conditions + c.events === 0;
+const isEmpty = (c: VehicleDataCounts) => c.vehicle + c.signals + c.readings + c.conditions + c.events + c.alerts === 0;
 
 /** What a purge would remove (a --dry-run); null when nothing at all is stored for this id. */
 export async function countVehicleData(vehicleId: string): Promise<VehicleDataCounts | null> {
   const db = prisma();
-  const [vehicle, signals, readings, conditions, events] = await Promise.all([
+  const [vehicle, signals, readings, conditions, [events], alerts] = await Promise.all([
     db.vehicle.count({ where: { vehicleId } }),
     db.vehicleSignal.count({ where: { vehicleId } }),
     db.signalReading.count({ where: { vehicleId } }),
     db.vehicleCondition.count({ where: { vehicleId } }),
-    db.event.count({ where: { vehicleId } }),
+    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM event WHERE ${namesVehicle(vehicleId)}`,
+    db.alert.count({ where: { rule: { in: VEHICLE_ALERT_RULES }, subject: vehicleId } }),
   ]);
-  const counts = { vehicle, signals, readings, conditions, events };
+  const counts = { vehicle, signals, readings, conditions, events: events?.n ?? 0, alerts };
   return isEmpty(counts) ? null : counts;
 }
 
@@ -46,12 +59,13 @@ async function purgeInTransaction(tx: Db, vehicleId: string): Promise<VehicleDat
       error_reason = CASE WHEN status IN ('PENDING', 'PROCESSING') THEN 'PAYLOAD_PURGED' ELSE error_reason END,
       error_message = CASE WHEN status IN ('PENDING', 'PROCESSING') THEN 'The vehicle''s data was deleted on request before this event was applied.' ELSE error_message END,
       error_at = CASE WHEN status IN ('PENDING', 'PROCESSING') THEN now() ELSE error_at END
-    WHERE vehicle_id = ${vehicleId}`;
+    WHERE ${namesVehicle(vehicleId)}`;
   const readings = await tx.$executeRaw`DELETE FROM signal_reading WHERE vehicle_id = ${vehicleId}`;
   const conditions = await tx.$executeRaw`DELETE FROM vehicle_condition WHERE vehicle_id = ${vehicleId}`;
   const signals = await tx.$executeRaw`DELETE FROM vehicle_signal WHERE vehicle_id = ${vehicleId}`;
   const vehicle = await tx.$executeRaw`DELETE FROM vehicle WHERE vehicle_id = ${vehicleId}`;
-  return { vehicle, signals, readings, conditions, events };
+  const alerts = await tx.$executeRaw`DELETE FROM alert WHERE rule = ANY(${VEHICLE_ALERT_RULES}::text[]) AND subject = ${vehicleId}`;
+  return { vehicle, signals, readings, conditions, events, alerts };
 }
 
 /** Purges the vehicle and audits it; null (and nothing written) when nothing is stored for it. */

@@ -29,7 +29,22 @@ beforeAll(async () => {
        VALUES ($1, 'UNREACHABLE', '', 'ERROR', '{}', now(), $2, now())`,
       [vehicleId, `${vehicleId}-state`],
     );
+    // A legacy v2 body has no vehicle column: only its text names the vehicle.
+    const legacy = JSON.stringify({ version: "2.0", webhookId: "w", eventName: "schedule", mode: "live", payload: { vehicles: [{ vehicleId, data: [] }] } });
+    await db.query(
+      "INSERT INTO event (event_id, event_type, raw_body, body_bytes, status, received_at) VALUES ($1, 'LEGACY_V2', $2, octet_length($2), 'PROCESSED', now())",
+      [`v2:${vehicleId}`, legacy],
+    );
+    // Alerts about the vehicle, open and resolved.
+    await db.query(
+      `INSERT INTO alert (rule, subject, dedupe_key, open_key, state, severity, title)
+       VALUES ('vehicle_silent', $1, 'vehicle_silent:' || $1, 'vehicle_silent:' || $1, 'OPEN', 'warning', 'Vehicle silent: ' || $1),
+              ('vehicle_needs_reauth', $1, 'vehicle_needs_reauth:' || $1, NULL, 'RESOLVED', 'warning', 'Vehicle needs re-authorisation: ' || $1)`,
+      [vehicleId],
+    );
   }
+  // A fleet-wide alert names no vehicle: a purge leaves it.
+  await db.query("INSERT INTO alert (rule, subject, dedupe_key, open_key, severity, title) VALUES ('vehicles_silent', '', 'vehicles_silent', 'vehicles_silent', 'warning', 'More silent vehicles')");
 });
 
 afterAll(async () => {
@@ -59,13 +74,16 @@ async function dataOf(vehicleId: string): Promise<Record<string, number>> {
             (SELECT count(*) FROM vehicle_signal WHERE vehicle_id = $1)::int AS signals,
             (SELECT count(*) FROM signal_reading WHERE vehicle_id = $1)::int AS readings,
             (SELECT count(*) FROM vehicle_condition WHERE vehicle_id = $1)::int AS conditions,
-            (SELECT count(*) FROM event WHERE vehicle_id = $1)::int AS events`,
+            (SELECT count(*) FROM event WHERE vehicle_id = $1)::int AS events,
+            (SELECT count(*) FROM event WHERE event_id = 'v2:' || $1 AND raw_body IS NOT NULL)::int AS legacy,
+            (SELECT count(*) FROM alert WHERE subject = $1)::int AS alerts`,
     [vehicleId],
   );
   return result.rows[0] ?? {};
 }
 
-const everything = { vehicle: 1, signals: 1, readings: 3, conditions: 1, events: 3 };
+const everything = { vehicle: 1, signals: 1, readings: 3, conditions: 1, events: 3, legacy: 1, alerts: 2 };
+const nothing = { vehicle: 0, signals: 0, readings: 0, conditions: 0, events: 0, legacy: 0, alerts: 0 };
 
 describe("npm run vehicles", () => {
   it("lists the stored vehicles", async () => {
@@ -81,6 +99,8 @@ describe("npm run vehicles", () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain("Dry run");
     expect(dry.stdout).toMatch(/^signal history readings\s+3$/m);
+    expect(dry.stdout).toMatch(/^events \(kept as tombstones\)\s+4$/m);
+    expect(dry.stdout).toMatch(/^alerts about the vehicle\s+2$/m);
     expect(await dataOf("veh-gone")).toEqual(everything);
     const audit = await db.query("SELECT count(*)::int AS n FROM audit_entry");
     expect(audit.rows[0]?.n).toBe(0);
@@ -90,15 +110,20 @@ describe("npm run vehicles", () => {
     const purged = await vehicles(["purge", "veh-gone"]);
     expect(purged.code, purged.stderr).toBe(0);
     expect(purged.stdout).toMatch(/^vehicle\s+1$/m);
-    expect(purged.stdout).toMatch(/^events \(kept as tombstones\)\s+3$/m);
+    expect(purged.stdout).toMatch(/^events \(kept as tombstones\)\s+4$/m);
+    expect(purged.stdout).toMatch(/^alerts about the vehicle\s+2$/m);
 
-    expect(await dataOf("veh-gone")).toEqual({ vehicle: 0, signals: 0, readings: 0, conditions: 0, events: 0 });
+    expect(await dataOf("veh-gone")).toEqual(nothing);
     expect(await dataOf("veh-kept")).toEqual(everything);
+    const fleetAlerts = await db.query("SELECT count(*)::int AS n FROM alert WHERE subject = ''");
+    expect(fleetAlerts.rows[0]?.n).toBe(1);
     const tombstones = await db.query(
-      "SELECT event_id, status, error_reason, raw_body, vehicle_id, user_id, payload_purged_at FROM event WHERE event_id LIKE 'veh-gone-%' ORDER BY event_id",
+      "SELECT event_id, status, error_reason, raw_body, vehicle_id, user_id, payload_purged_at FROM event WHERE event_id LIKE 'veh-gone-%' OR event_id = 'v2:veh-gone' ORDER BY event_id COLLATE \"C\"",
     );
     const tombstone = { raw_body: null, vehicle_id: null, user_id: null, payload_purged_at: expect.any(Date) };
     expect(tombstones.rows).toEqual([
+      // Its body named the vehicle.
+      { event_id: "v2:veh-gone", status: "PROCESSED", error_reason: null, ...tombstone },
       { event_id: "veh-gone-dead", status: "DEAD_LETTERED", error_reason: null, ...tombstone },
       // Not left waiting without a payload: processing must not write the vehicle back.
       { event_id: "veh-gone-pending", status: "DEAD_LETTERED", error_reason: "PAYLOAD_PURGED", ...tombstone },
@@ -115,7 +140,7 @@ describe("npm run vehicles", () => {
         action: "vehicle.purged",
         target_type: "vehicle",
         target_id: "veh-gone",
-        details: { vehicle: 1, signals: 1, readings: 3, conditions: 1, events: 3 },
+        details: { vehicle: 1, signals: 1, readings: 3, conditions: 1, events: 4, alerts: 2 },
       },
     ]);
   });
@@ -123,7 +148,7 @@ describe("npm run vehicles", () => {
   it("does not bring the vehicle back when its purged pending event reaches processing", async () => {
     const { processStoredEvent } = await import("@/lib/processing/process-event");
     expect(await processStoredEvent("veh-gone-pending", { runId: null, attempt: 0 })).toEqual({ status: "SKIPPED", why: "ALREADY_FINAL" });
-    expect(await dataOf("veh-gone")).toEqual({ vehicle: 0, signals: 0, readings: 0, conditions: 0, events: 0 });
+    expect(await dataOf("veh-gone")).toEqual(nothing);
   });
 
   it("keeps a tombstone's eventId, so the receiver's insert of a replay is still a duplicate", async () => {
