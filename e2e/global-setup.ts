@@ -42,6 +42,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         RETENTION_LOCATION_DAYS: "0",
         RETENTION_TOMBSTONE_DAYS: "0",
         RETENTION_REJECTION_DAYS: "0",
+        RETENTION_ALERT_DAYS: "0",
       },
     });
     for (const role of ["support", "viewer"] as const) addUser(databaseUrl, role);

@@ -22,6 +22,7 @@ const retentionEnv = {
   RETENTION_LOCATION_DAYS: retentionPeriod(7),
   RETENTION_TOMBSTONE_DAYS: retentionPeriod(365),
   RETENTION_REJECTION_DAYS: retentionPeriod(30),
+  RETENTION_ALERT_DAYS: retentionPeriod(90),
   EXECUTOR_RUN_RETENTION_HOURS: retentionPeriod(24),
   RETENTION_BATCH_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50_000).default(2_000)),
   RETENTION_TIME_BUDGET_SECONDS: positiveInt(10),

@@ -37,6 +37,7 @@ function baseEnv(options: AppOptions, port: number): NodeJS.ProcessEnv {
     RETENTION_LOCATION_DAYS: "0",
     RETENTION_TOMBSTONE_DAYS: "0",
     RETENTION_REJECTION_DAYS: "0",
+    RETENTION_ALERT_DAYS: "0",
   };
 }
 

@@ -2,7 +2,7 @@ import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import { drain, runWalk, type Budget, type TaskResult } from "@/lib/retention/batches";
 import { coarsenEventLocationsBatch, deleteTombstonesBatch, purgePayloadsBatch } from "@/lib/retention/event-retention";
-import { deleteFinishedRunsBatch, deleteRejectionsBatch, expireQuarantinedBodiesBatch } from "@/lib/retention/housekeeping";
+import { deleteFinishedRunsBatch, deleteRejectionsBatch, deleteResolvedAlertsBatch, expireQuarantinedBodiesBatch } from "@/lib/retention/housekeeping";
 import { coarsenLatestLocationsBatch, coarsenReadingsBatch } from "@/lib/retention/location-retention";
 import { cutoffs, type Cutoffs, type RetentionSettings } from "@/lib/retention/policy";
 import { loadCursor, saveCursor } from "@/lib/retention/walk-state";
@@ -19,6 +19,7 @@ export const RETENTION_TASKS = [
   "prune-executor-runs",
   "expire-quarantined-bodies",
   "delete-rejections",
+  "delete-resolved-alerts",
 ] as const;
 
 export type RetentionTask = (typeof RETENTION_TASKS)[number];
@@ -48,6 +49,10 @@ function perform(task: RetentionTask, cut: Cutoffs, now: Date, budget: Budget): 
     case "delete-rejections": {
       const before = cut.rejections;
       return before ? drain(budget, (db) => deleteRejectionsBatch(db, before, budget.limit)) : Promise.resolve(SWITCHED_OFF);
+    }
+    case "delete-resolved-alerts": {
+      const before = cut.alerts;
+      return before ? drain(budget, (db) => deleteResolvedAlertsBatch(db, before, budget.limit)) : Promise.resolve(SWITCHED_OFF);
     }
   }
 }

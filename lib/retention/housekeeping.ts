@@ -1,7 +1,8 @@
 import type { ClientBase, QueryConfig } from "pg";
 import { batchOf, type Batch } from "@/lib/retention/batches";
 
-// Retention of operational rows: finished embedded-executor runs and rejected deliveries.
+// Retention of operational rows: finished embedded-executor runs, rejected deliveries and
+// resolved alerts.
 // Each call is one bounded statement (in the caller's transaction); `more` says a full batch was
 // taken and more may be left.
 // `= ANY(ARRAY(...))` makes the rows picked primary-key probes rather than a join over the table.
@@ -52,5 +53,26 @@ export function deleteRejectionsSql(cutoff: Date, limit: number): QueryConfig {
 
 export async function deleteRejectionsBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
   const result = await db.query(deleteRejectionsSql(cutoff, limit));
+  return batchOf(result.rowCount, limit);
+}
+
+// Resolved alerts pile up (a vehicle going silent every night opens and resolves one a day);
+// the page and the evaluation only need the live ones and recent history. An alert resolves
+// after it opened, so an opened_at index bounds the scan to alerts opened before the cutoff,
+// oldest first.
+const DELETE_RESOLVED_ALERTS_SQL = `
+DELETE FROM alert WHERE id = ANY(ARRAY(
+  SELECT id FROM alert
+  WHERE state = 'RESOLVED' AND opened_at < $1 AND resolved_at < $1
+  ORDER BY opened_at
+  LIMIT $2
+))`;
+
+export function deleteResolvedAlertsSql(cutoff: Date, limit: number): QueryConfig {
+  return { name: "retention-delete-alerts", text: DELETE_RESOLVED_ALERTS_SQL, values: [cutoff, limit] };
+}
+
+export async function deleteResolvedAlertsBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
+  const result = await db.query(deleteResolvedAlertsSql(cutoff, limit));
   return batchOf(result.rowCount, limit);
 }

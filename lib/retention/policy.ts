@@ -19,6 +19,7 @@ export interface RetentionSettings {
   locationDays: number;
   tombstoneDays: number;
   rejectionDays: number;
+  alertDays: number;
   executorRunHours: number;
   /** Rows one statement looks at. */
   batchSize: number;
@@ -32,6 +33,7 @@ export function retentionSettings(env: Env): RetentionSettings {
     locationDays: env.RETENTION_LOCATION_DAYS,
     tombstoneDays: env.RETENTION_TOMBSTONE_DAYS,
     rejectionDays: env.RETENTION_REJECTION_DAYS,
+    alertDays: env.RETENTION_ALERT_DAYS,
     executorRunHours: env.EXECUTOR_RUN_RETENTION_HOURS,
     batchSize: env.RETENTION_BATCH_SIZE,
     timeBudgetMs: env.RETENTION_TIME_BUDGET_SECONDS * 1000,
@@ -48,6 +50,8 @@ export interface Cutoffs {
   tombstones: Date | null;
   /** Rejected deliveries received before it are deleted. */
   rejections: Date | null;
+  /** Alerts resolved before it are deleted; open and acknowledged ones stay, however old. */
+  alerts: Date | null;
   /** Finished embedded-executor runs that ended before it are deleted. */
   executorRuns: Date | null;
 }
@@ -59,6 +63,7 @@ export function cutoffs(settings: RetentionSettings, now: Date): Cutoffs {
     locations: before(settings.locationDays, DAY_MS),
     tombstones: before(settings.tombstoneDays, DAY_MS),
     rejections: before(settings.rejectionDays, DAY_MS),
+    alerts: before(settings.alertDays, DAY_MS),
     executorRuns: before(settings.executorRunHours, HOUR_MS),
   };
 }

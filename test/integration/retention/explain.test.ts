@@ -6,8 +6,8 @@ import { planOf, type PlanNode } from "../../helpers/explain";
 
 // Retention must stay index-driven on a big database: a batch deep into a year of events or a
 // long location history costs what its own rows cost. EXPLAIN every batch statement on 200 000
-// events, 600 000 readings and 30 latest signals for each of 2 000 vehicles, and fail on a
-// sequential scan of a big table.
+// events, 600 000 readings, 30 latest signals for each of 2 000 vehicles and 50 000 alerts, and
+// fail on a sequential scan of a big table.
 let database: TestDatabase;
 let db: pg.Pool;
 let events: typeof import("@/lib/retention/event-retention");
@@ -65,7 +65,16 @@ beforeAll(async () => {
      SELECT 'SIGNATURE_MISMATCH', 401, 2, 'h', '{}', '{}', '{}', $2::timestamptz - make_interval(mins => i) FROM generate_series(1, $1::int) i`,
     [50_000, new Date(NOW)],
   );
-  await db.query("ANALYZE event; ANALYZE vehicle; ANALYZE signal_reading; ANALYZE vehicle_signal; ANALYZE executor_run; ANALYZE rejected_delivery");
+  // A year of silent-vehicle alerts, one opened and resolved every ~10 minutes, and a few open.
+  await db.query(
+    `INSERT INTO alert (rule, subject, dedupe_key, open_key, state, severity, title, opened_at, resolved_at)
+     SELECT 'vehicle_silent', 'veh-' || (i % $3), 'k-' || i, CASE WHEN i % 1000 = 0 THEN 'k-' || i END,
+       CASE WHEN i % 1000 = 0 THEN 'OPEN' ELSE 'RESOLVED' END, 'warning', 't',
+       $2::timestamptz - make_interval(mins => i * 10), CASE WHEN i % 1000 <> 0 THEN $2::timestamptz - make_interval(mins => i * 10 - 60) END
+     FROM generate_series(1, $1::int) i`,
+    [50_000, new Date(NOW), VEHICLES],
+  );
+  await db.query("ANALYZE event; ANALYZE vehicle; ANALYZE signal_reading; ANALYZE vehicle_signal; ANALYZE executor_run; ANALYZE rejected_delivery; ANALYZE alert");
 }, 120_000);
 
 afterAll(async () => {
@@ -138,8 +147,9 @@ describe("retention plans on 200 000 events and 600 000 readings", () => {
     expectIndexes(await planOf(db, locations.writeLatestSql(latest)), { vehicle_signal: "vehicle_signal_pkey" });
   });
 
-  it("prunes executor runs and rejections through their time indexes", async () => {
+  it("prunes executor runs, rejections and resolved alerts through their time indexes", async () => {
     expectIndexes(await planOf(db, housekeeping.deleteFinishedRunsSql(ago(1), LIMIT)), { executor_run: "executor_run_finished_at_idx" });
     expectIndexes(await planOf(db, housekeeping.deleteRejectionsSql(ago(30), LIMIT)), { rejected_delivery: "rejected_delivery_received_at_idx" });
+    expectIndexes(await planOf(db, housekeeping.deleteResolvedAlertsSql(ago(90), LIMIT)), { alert: "alert_opened_at_idx" });
   });
 });

@@ -70,7 +70,7 @@ describe("apply-retention", () => {
       );
       expect(run.status).toBe("DONE");
       // Every task ran as its own memoised step.
-      expect(run.steps).toHaveLength(8);
+      expect(run.steps).toHaveLength(9);
     } finally {
       await executor.stop();
     }

@@ -187,7 +187,7 @@ describe("location retention", () => {
 
   it("leaves everything alone when switched off", async () => {
     const before = await snapshot();
-    const off = { ...defaults, payloadDays: 0, locationDays: 0, tombstoneDays: 0, rejectionDays: 0, executorRunHours: 0 };
+    const off = { ...defaults, payloadDays: 0, locationDays: 0, tombstoneDays: 0, rejectionDays: 0, alertDays: 0, executorRunHours: 0 };
     const report = await retention.applyRetention(off);
     expect(Object.values(report.changed).every((n) => n === 0)).toBe(true);
     expect(await snapshot()).toEqual(before);
@@ -341,5 +341,19 @@ describe("tombstones and housekeeping", () => {
       { body_sha256: "h-expired", body_head: "abc", has_body: false },
       { body_sha256: "h-kept", body_head: "abc", has_body: true },
     ]);
+  });
+
+  it("deletes alerts resolved more than 90 days ago, never open or acknowledged ones", async () => {
+    await db.query(
+      `INSERT INTO alert (rule, subject, dedupe_key, open_key, state, severity, title, opened_at, resolved_at) VALUES
+       ('vehicle_silent', 'v1', 'k-resolved-91d', NULL, 'RESOLVED', 'warning', 'resolved-91d', now() - interval '95 days', now() - interval '91 days'),
+       ('vehicle_silent', 'v2', 'k-resolved-89d', NULL, 'RESOLVED', 'warning', 'resolved-89d', now() - interval '95 days', now() - interval '89 days'),
+       ('vehicle_silent', 'v3', 'k-open-200d', 'k-open-200d', 'OPEN', 'warning', 'open-200d', now() - interval '200 days', NULL),
+       ('vehicle_silent', 'v4', 'k-ack-200d', 'k-ack-200d', 'ACKNOWLEDGED', 'warning', 'ack-200d', now() - interval '200 days', NULL)`,
+    );
+    const report = await retention.applyRetention(defaults);
+    expect(report.changed["delete-resolved-alerts"]).toBe(1);
+    const left = await db.query("SELECT title FROM alert ORDER BY title");
+    expect(left.rows.map((r) => r.title)).toEqual(["ack-200d", "open-200d", "resolved-89d"]);
   });
 });

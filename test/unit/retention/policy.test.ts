@@ -6,12 +6,13 @@ const now = new Date("2026-03-01T12:00:00.000Z");
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
 
 describe("retention settings", () => {
-  it("defaults to 30 days of payloads, 7 of precise location, a year of tombstones, 30 days of rejections and a day of runs", () => {
+  it("defaults to 30 days of payloads, 7 of precise location, a year of tombstones, 30 days of rejections, 90 of resolved alerts and a day of runs", () => {
     expect(retentionSettings(parseEnv({}))).toEqual({
       payloadDays: 30,
       locationDays: 7,
       tombstoneDays: 365,
       rejectionDays: 30,
+      alertDays: 90,
       executorRunHours: 24,
       batchSize: 2_000,
       timeBudgetMs: 10_000,
@@ -26,12 +27,13 @@ describe("retention settings", () => {
   });
 
   it("turns periods into cutoffs, null where switched off", () => {
-    const settings = retentionSettings(parseEnv({ RETENTION_REJECTION_DAYS: "0", EXECUTOR_RUN_RETENTION_HOURS: "6" }));
+    const settings = retentionSettings(parseEnv({ RETENTION_REJECTION_DAYS: "0", RETENTION_ALERT_DAYS: "14", EXECUTOR_RUN_RETENTION_HOURS: "6" }));
     expect(cutoffs(settings, now)).toEqual({
       payloads: daysAgo(30),
       locations: daysAgo(7),
       tombstones: daysAgo(365),
       rejections: null,
+      alerts: daysAgo(14),
       executorRuns: new Date(now.getTime() - 6 * 3_600_000),
     });
   });
