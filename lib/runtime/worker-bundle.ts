@@ -1,11 +1,12 @@
-import { renameSync, mkdirSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
 // The executor worker runs as one prebuilt ES module beside the Next build, not as TypeScript
-// through tsx's loader: the loader's hooks thread and transform cache cost the worker about
-// 75 MB of memory and 0.7 s of CPU on every (re)start. Only the app's own code is bundled; its
-// packages load from node_modules as they do for the server.
+// through tsx's loader, whose hooks thread and transforms cost memory and start-up CPU (measured:
+// RSS 144 → 96 MB idle, 161 → 128 MB after 5 000 events). Only the app's own code is bundled;
+// its packages load from node_modules as they do for the server, so the build directory must be
+// inside the project (Next requires that of its distDir too).
 
 const ENTRY = path.join("scripts", "worker.ts");
 /** The bundle's path below the build directory; a worker's command line ends with it. */
