@@ -1,4 +1,4 @@
-import type { ClientBase } from "pg";
+import type { ClientBase, QueryConfig } from "pg";
 import { advancePass, planPass, type WalkKey } from "@/lib/retention/policy";
 import { inBatchTransaction } from "@/lib/retention/transaction";
 import { loadWalk, saveWalk, type WalkName } from "@/lib/retention/walk-state";
@@ -30,6 +30,16 @@ export interface Batch {
 export function batchOf(rowCount: number | null, limit: number): Batch {
   const changed = rowCount ?? 0;
   return { changed, more: changed === limit };
+}
+
+/**
+ * A bounded statement over rows older than a cutoff (`$1` the cutoff, `$2` the limit): its query,
+ * which the EXPLAIN tests plan, and one batch of it.
+ */
+export function cutoffStatement(name: string, text: string) {
+  const sql = (cutoff: Date, limit: number): QueryConfig => ({ name, text, values: [cutoff, limit] });
+  const batch = async (db: ClientBase, cutoff: Date, limit: number): Promise<Batch> => batchOf((await db.query(sql(cutoff, limit))).rowCount, limit);
+  return { sql, batch };
 }
 
 /** Repeats `batch` until it reports nothing left (or the deadline passes). */

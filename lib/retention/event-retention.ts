@@ -1,5 +1,5 @@
 import type { ClientBase, QueryConfig } from "pg";
-import { batchOf, type Batch, type WalkBatchResult, type WalkWindow } from "@/lib/retention/batches";
+import { cutoffStatement, type WalkBatchResult, type WalkWindow } from "@/lib/retention/batches";
 import { coarsenRawBody } from "@/lib/retention/coarsen-body";
 
 // Retention of the event table, a bounded batch per call (run in the caller's transaction). The
@@ -125,11 +125,4 @@ DELETE FROM event WHERE event_id = ANY(ARRAY(
   LIMIT $2
 ))`;
 
-export function deleteTombstonesSql(cutoff: Date, limit: number): QueryConfig {
-  return { name: "retention-delete-tombstones", text: DELETE_TOMBSTONES_SQL, values: [cutoff, limit] };
-}
-
-export async function deleteTombstonesBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
-  const result = await db.query(deleteTombstonesSql(cutoff, limit));
-  return batchOf(result.rowCount, limit);
-}
+export const { sql: deleteTombstonesSql, batch: deleteTombstonesBatch } = cutoffStatement("retention-delete-tombstones", DELETE_TOMBSTONES_SQL);

@@ -1,5 +1,5 @@
-import type { ClientBase, QueryConfig } from "pg";
-import { batchOf, type Batch } from "@/lib/retention/batches";
+import type { ClientBase } from "pg";
+import { batchOf, cutoffStatement, type Batch } from "@/lib/retention/batches";
 
 // Retention of operational rows: finished embedded-executor runs, rejected deliveries and
 // resolved alerts.
@@ -19,14 +19,7 @@ DELETE FROM executor_run WHERE run_id = ANY(ARRAY(
   LIMIT $2
 ))`;
 
-export function deleteFinishedRunsSql(cutoff: Date, limit: number): QueryConfig {
-  return { name: "retention-delete-runs", text: DELETE_EXECUTOR_RUNS_SQL, values: [cutoff, limit] };
-}
-
-export async function deleteFinishedRunsBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
-  const result = await db.query(deleteFinishedRunsSql(cutoff, limit));
-  return batchOf(result.rowCount, limit);
-}
+export const { sql: deleteFinishedRunsSql, batch: deleteFinishedRunsBatch } = cutoffStatement("retention-delete-runs", DELETE_EXECUTOR_RUNS_SQL);
 
 // Reads already treat an expired body as gone (lib/dal/rejections.ts, release-rejection.ts);
 // dropping it frees the space QUARANTINE_MAX_BYTES counts. The hash and first 2 KB stay.
@@ -47,14 +40,7 @@ DELETE FROM rejected_delivery WHERE id = ANY(ARRAY(
   SELECT id FROM rejected_delivery WHERE received_at < $1 ORDER BY received_at LIMIT $2
 ))`;
 
-export function deleteRejectionsSql(cutoff: Date, limit: number): QueryConfig {
-  return { name: "retention-delete-rejections", text: DELETE_REJECTIONS_SQL, values: [cutoff, limit] };
-}
-
-export async function deleteRejectionsBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
-  const result = await db.query(deleteRejectionsSql(cutoff, limit));
-  return batchOf(result.rowCount, limit);
-}
+export const { sql: deleteRejectionsSql, batch: deleteRejectionsBatch } = cutoffStatement("retention-delete-rejections", DELETE_REJECTIONS_SQL);
 
 // Resolved alerts pile up (a vehicle going silent every night opens and resolves one a day);
 // the page and the evaluation only need the live ones and recent history. An alert resolves
@@ -68,11 +54,4 @@ DELETE FROM alert WHERE id = ANY(ARRAY(
   LIMIT $2
 ))`;
 
-export function deleteResolvedAlertsSql(cutoff: Date, limit: number): QueryConfig {
-  return { name: "retention-delete-alerts", text: DELETE_RESOLVED_ALERTS_SQL, values: [cutoff, limit] };
-}
-
-export async function deleteResolvedAlertsBatch(db: ClientBase, cutoff: Date, limit: number): Promise<Batch> {
-  const result = await db.query(deleteResolvedAlertsSql(cutoff, limit));
-  return batchOf(result.rowCount, limit);
-}
+export const { sql: deleteResolvedAlertsSql, batch: deleteResolvedAlertsBatch } = cutoffStatement("retention-delete-alerts", DELETE_RESOLVED_ALERTS_SQL);
