@@ -75,13 +75,13 @@ describe("npm run demo", () => {
         async () => {
           const res = await fetch(`${url}/api/v1/overview`, { headers: { cookie: cookie ?? "" } });
           const body = (await res.json()) as { totals: { processed: number; received: number }; vehicles: { total: number }; backlog: { pending: number } };
-          return body.vehicles.total > 0 && body.totals.processed > 0 && body.backlog.pending === 0 ? body : undefined;
+          // Processed counts reach the rollups up to a second after the events (lib/stats/processing-stats.ts).
+          return body.vehicles.total > 0 && body.totals.processed >= accepted && body.backlog.pending === 0 ? body : undefined;
         },
         { timeoutMs: Math.max(1_000, 60_000 - (Date.now() - started)), intervalMs: 250, what: "a populated, worked-off dashboard within a minute of `npm run demo`" },
       );
       const populatedAfterS = Math.round((Date.now() - started) / 1000);
       expect(overview.vehicles.total).toBe(20);
-      expect(overview.totals.processed).toBeGreaterThanOrEqual(accepted);
       expect(statSync(path.join(dataDir, "demo.log")).size).toBeGreaterThan(0);
 
       // The token the simulator signed with is in the data dir, where `npm run simulate` finds it.
