@@ -104,7 +104,14 @@ CREATE TRIGGER test_refuse_dispatch BEFORE INSERT ON executor_run FOR EACH ROW E
       expect(app.output()).toContain("webhook.enqueue_failed");
       await waitFor(() => (app.output().includes('"msg":"dispatch.failed"') ? true : undefined), { what: "the first dispatch to fail" });
       expect(await eventRow(db, eventId)).toMatchObject({ status: "PENDING", dispatched_at: null });
-      // The sweep runs every minute.
+      // The sweep's cron fires every minute. Once the event is past SWEEP_UNDISPATCHED_AFTER_SECONDS,
+      // its schedule is made due now (a tick id of its own), so the executor's next cron check
+      // fires it instead of the next minute boundary.
+      await waitFor(async () => ((await db.query("SELECT 1 FROM event WHERE event_id = $1 AND received_at < now() - interval '1 second'", [eventId])).rowCount ? true : undefined), {
+        what: "the event to be old enough for the sweep",
+      });
+      const due = await db.query("UPDATE executor_cron SET next_run_at = now() WHERE fn_id LIKE '%sweep-undispatched-events'");
+      expect(due.rowCount).toBe(1);
       const row = await waitFor(() => finalEventRow(db, eventId), { timeoutMs: 75_000, intervalMs: 250, what: "the sweep to recover the event" });
       expect(row).toMatchObject({ status: "PROCESSED", outcome: "APPLIED", sweeps: 1 });
       const runs = await db.query("SELECT event_key FROM executor_run WHERE event->'data'->>'eventId' = $1", [eventId]);
