@@ -1,9 +1,8 @@
 // npm run build, second step: bundles the executor worker into the Next build's directory
 // (lib/runtime/worker-bundle.ts). `npm start` does it by itself when the bundle is missing.
-import { buildWorkerBundle } from "@/lib/runtime/worker-bundle";
+import { buildWorkerBundle, nextDistDir } from "@/lib/runtime/worker-bundle";
 
-const distDir = process.env.NEXT_DIST_DIR || ".next";
-buildWorkerBundle(distDir)
+buildWorkerBundle(nextDistDir())
   .then((file) => console.log(`worker bundle: ${file}`))
   .catch((error: unknown) => {
     console.error(error);

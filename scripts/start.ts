@@ -13,7 +13,7 @@ import { resolveDatabase } from "@/lib/db/resolve";
 import { logger } from "@/lib/observability/logger";
 import { generateAuthSecret, readOrCreateSecret } from "@/lib/runtime/local-secrets";
 import { ensureInitialAdmin } from "@/lib/auth/initial-admin";
-import { buildWorkerBundle, hasWorkerBundle, workerBundlePath } from "@/lib/runtime/worker-bundle";
+import { buildWorkerBundle, hasWorkerBundle, nextDistDir, workerBundlePath } from "@/lib/runtime/worker-bundle";
 import { superviseWorker } from "@/lib/runtime/worker-supervisor";
 
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   logger.info({ applied: migrations.applied }, "startup.migrations");
   await ensureInitialAdmin({ databaseUrl: database.url, dataDir, env: process.env });
 
-  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  const distDir = nextDistDir();
   if (!existsSync(path.join(process.cwd(), distDir, "BUILD_ID"))) {
     logger.info("no production build found: running next build");
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });

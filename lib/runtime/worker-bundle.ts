@@ -12,7 +12,12 @@ const ENTRY = path.join("scripts", "worker.ts");
 /** The bundle's path below the build directory; a worker's command line ends with it. */
 export const WORKER_BUNDLE = path.join("worker", "worker.mjs");
 
-/** Where the worker bundle of the build in `distDir` (next.config.js' distDir) lives. */
+/** The Next build's directory, as next.config.js sets its distDir. */
+export function nextDistDir(): string {
+  return process.env.NEXT_DIST_DIR || ".next";
+}
+
+/** Where the worker bundle of the build in `distDir` lives. */
 export function workerBundlePath(distDir: string): string {
   return path.resolve(distDir, WORKER_BUNDLE);
 }
