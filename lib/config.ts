@@ -72,6 +72,10 @@ const envSchema = z.object({
   WORKER_MAX_HEAP_MB: z.coerce.number().int().min(0).optional().default(128),
   // Set by the launcher for its children, not by users: the part of the app a process runs.
   SMARTCAR_PROCESS_ROLE: z.preprocess(emptyToUndefined, z.enum(["web", "worker"]).optional()),
+  // Also the launcher's, for each worker: its id as the owner of the runs it leases, and the id of
+  // the worker it replaces when that one died, whose runs it takes back at start.
+  SMARTCAR_EXECUTOR_OWNER: optionalString,
+  SMARTCAR_DEAD_EXECUTOR_OWNER: optionalString,
   EXECUTOR_LEASE_MS: positiveInt(30_000),
   EXECUTOR_BACKOFF_BASE_MS: positiveInt(10_000),
   ...retentionEnv,

@@ -18,6 +18,8 @@ export interface ClaimRequest {
   /** Oldest runnable rows looked at; bounds the claim's cost whatever the queue's length. */
   scan: number;
   leaseMs: number;
+  /** This executor process's id, stored as the runs' lease owner. */
+  owner: string;
   /** Concurrency limits by function id (parallel arrays). */
   limitedFnIds: string[];
   limits: number[];
@@ -61,7 +63,7 @@ const CLAIM_SQL = `
     LIMIT $1
   )
   UPDATE executor_run r
-  SET status = 'RUNNING', lease_until = ${nowPlusMs("$5")}
+  SET status = 'RUNNING', lease_until = ${nowPlusMs("$5")}, lease_owner = $6
   FROM claimable, ${ASYNC_COMMIT}
   WHERE r.run_id = claimable.run_id
   RETURNING r.run_id, r.fn_id, r.event, r.attempt, r.max_attempts, r.steps`;
@@ -79,7 +81,7 @@ export async function claimRuns(pool: pg.Pool, request: ClaimRequest): Promise<C
   const result = await pool.query({
     name: "executor-claim",
     text: CLAIM_SQL,
-    values: [request.limit, request.scan, request.limitedFnIds, request.limits, request.leaseMs],
+    values: [request.limit, request.scan, request.limitedFnIds, request.limits, request.leaseMs, request.owner],
   });
   return result.rows.map((row: unknown) => {
     const r = claimedRowSchema.parse(row);

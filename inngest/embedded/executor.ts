@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Inngest, InngestFunction } from "inngest";
 import type pg from "pg";
 import { claimRuns, type ClaimedRun } from "./claim";
@@ -5,7 +6,7 @@ import { driveRun, type DriveContext, type ExecutorLogger } from "./drive";
 import { createFailureGate } from "./failure-gate";
 import { finishBatcher } from "./finish-batch";
 import { buildFunctionTable, concurrencyLimits, failureHandlers, type BuiltTable } from "./functions";
-import { reclaimExpiredLeases, releaseRuns, renewLeases } from "./leases";
+import { reclaimExpiredLeases, reclaimRunsOfDeadOwners, releaseRuns, renewLeases } from "./leases";
 import { buildSyncRequest, parseSyncResponse } from "./protocol";
 import { Periodic } from "./periodic";
 import { registerExecutor } from "./registry";
@@ -27,6 +28,13 @@ export interface EmbeddedExecutorOptions {
   /** How long a claimed run stays leased without renewal: how soon a dead process's runs resume. */
   leaseMs?: number;
   reclaimIntervalMs?: number;
+  /** This process's id as a lease owner; a random one by default. */
+  owner?: string;
+  /**
+   * Lease owners of executor processes known to have died (a worker the launcher saw exit): their
+   * runs are taken back at start instead of when their leases expire.
+   */
+  deadOwners?: readonly string[];
   cronIntervalMs?: number;
   /** First retry waits between half and all of this; each further retry doubles it. */
   backoffBaseMs?: number;
@@ -64,6 +72,7 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
     stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
   };
   const { pool, logger } = options;
+  const owner = options.owner ?? randomUUID();
   const now = options.now ?? (() => new Date());
   const transport = createInProcessTransport(options.client, options.functions);
 
@@ -83,6 +92,8 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
     await syncCronRows(pool, jobs, now());
     const handlers = failureHandlers(built.table);
     await reclaimExpiredLeases(pool, handlers, RECLAIM_BATCH);
+    const ofDead = await reclaimRunsOfDeadOwners(pool, handlers, [...(options.deadOwners ?? [])], RECLAIM_BATCH);
+    if (ofDead.requeued + ofDead.failed > 0) logger.warn({ ...ofDead, deadOwners: options.deadOwners }, "executor.leases.reclaimed_from_dead_process");
     return { table: built.table, jobs, handlers, limits: concurrencyLimits(built.table) };
   }
   const { table, jobs, handlers, limits } = await prepare(tablePromise).catch((error: unknown) => {
@@ -129,7 +140,7 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
     const room = settings.concurrency - inflight.size;
     if (room <= 0) return;
     claimAgain = false;
-    claim = claimRuns(pool, { limit: room, scan: room * SCAN_FACTOR, leaseMs: settings.leaseMs, limitedFnIds: limits.fnIds, limits: limits.limits })
+    claim = claimRuns(pool, { limit: room, scan: room * SCAN_FACTOR, leaseMs: settings.leaseMs, owner, limitedFnIds: limits.fnIds, limits: limits.limits })
       .then(async (runs) => {
         database.succeeded();
         if (stopped) {
@@ -179,7 +190,7 @@ export async function startEmbeddedExecutor(options: EmbeddedExecutorOptions): P
   }
 
   logger.info(
-    { functions: table.functions.map((f) => f.id), crons: jobs.map((j) => j.fn.id), concurrency: settings.concurrency },
+    { functions: table.functions.map((f) => f.id), crons: jobs.map((j) => j.fn.id), concurrency: settings.concurrency, owner },
     "executor.started",
   );
   pump();

@@ -16,5 +16,7 @@ export function startAppExecutor(logger: Logger): Promise<EmbeddedExecutor> {
     concurrency: config.EXECUTOR_CONCURRENCY,
     leaseMs: config.EXECUTOR_LEASE_MS,
     backoffBaseMs: config.EXECUTOR_BACKOFF_BASE_MS,
+    owner: config.SMARTCAR_EXECUTOR_OWNER,
+    deadOwners: config.SMARTCAR_DEAD_EXECUTOR_OWNER ? [config.SMARTCAR_DEAD_EXECUTOR_OWNER] : [],
   });
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import os from "node:os";
 import type { Logger } from "pino";
 
@@ -29,12 +30,23 @@ export function superviseWorker(index: number, options: { script: string; env: N
   let stopping = false;
   let restartMs = 0;
   let restartTimer: NodeJS.Timeout | null = null;
+  // The id each start of the worker leases runs under. Once the process has exited it holds
+  // nothing any more, so the next start may take its runs back without waiting for their leases.
+  let owner: string | undefined;
 
   const start = () => {
     const startedAt = Date.now();
+    const deadOwner = owner;
+    owner = `worker-${index}-${randomUUID()}`;
     child = spawn(process.execPath, [...nodeFlags, script], {
       stdio: "inherit",
-      env: { ...env, SMARTCAR_PROCESS_ROLE: "worker", SMARTCAR_WORKER_INDEX: String(index) },
+      env: {
+        ...env,
+        SMARTCAR_PROCESS_ROLE: "worker",
+        SMARTCAR_WORKER_INDEX: String(index),
+        SMARTCAR_EXECUTOR_OWNER: owner,
+        ...(deadOwner ? { SMARTCAR_DEAD_EXECUTOR_OWNER: deadOwner } : {}),
+      },
     });
     try {
       if (child.pid !== undefined) os.setPriority(child.pid, WORKER_NICENESS);

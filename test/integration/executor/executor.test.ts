@@ -160,6 +160,31 @@ describe("embedded executor", () => {
     expect(record.failures[0]?.message).toContain("Lease expired during attempt 3");
   });
 
+  it("takes back at start the runs of owners named dead, however long their leases still run", async () => {
+    await db.pool.query(
+      `INSERT INTO executor_run (run_id, event_key, fn_id, event, status, attempt, max_attempts, steps, lease_until, lease_owner)
+       VALUES (gen_random_uuid(), 'of-dead', $1, '{"id":"of-dead","name":"test/no-step","data":{"n":7}}', 'RUNNING', 0, 4, '[]', now() + interval '1 hour', 'worker-1-dead'),
+              (gen_random_uuid(), 'of-live', $1, '{"id":"of-live","name":"test/no-step","data":{"n":8}}', 'RUNNING', 0, 4, '[]', now() + interval '1 hour', 'worker-2-alive')`,
+      [fnId("no-step")],
+    );
+    const warnings: { obj: object; msg: string }[] = [];
+    const logger = { ...quietLogger, warn: (obj: object, msg: string) => void warnings.push({ obj, msg }) };
+    await start({ owner: "worker-1-next", deadOwners: ["worker-1-dead"], logger });
+    const revived = await waitFor(
+      async () => {
+        const [row] = await runs(db.pool, "event_key = 'of-dead'");
+        return row?.status === "DONE" ? row : undefined;
+      },
+      { what: "the dead owner's run to be done" },
+    );
+    expect(revived).toMatchObject({ attempt: 1, lease_owner: "worker-1-next" });
+    expect(warnings).toContainEqual({ msg: "executor.leases.reclaimed_from_dead_process", obj: { requeued: 1, failed: 0, deadOwners: ["worker-1-dead"] } });
+    expect(record.noStep).toEqual([{ n: 7 }]);
+    // A live process's run is not touched: its lease stands.
+    const [live] = await runs(db.pool, "event_key = 'of-live'");
+    expect(live).toMatchObject({ status: "RUNNING", attempt: 0, lease_owner: "worker-2-alive" });
+  });
+
   it("hands its runs back on stop, and another executor finishes them", async () => {
     const first = await start({ stopTimeoutMs: 50 });
     await enqueueRuns(db.pool, [{ id: "evt-block", name: "test/block", data: {} }]);

@@ -43,6 +43,7 @@ export interface RunRow {
   steps: unknown;
   last_error: string | null;
   lease_until: Date | null;
+  lease_owner: string | null;
   run_after: Date;
 }
 

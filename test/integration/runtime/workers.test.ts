@@ -107,6 +107,70 @@ describe("executor workers (default: one)", () => {
   });
 });
 
+describe("a worker killed mid-run", () => {
+  // Leases far longer than the test: only the hand-over from the dead worker can bring the run back.
+  const suite = useAppWithDatabase({ env: { EXECUTOR_LEASE_MS: "600000" } });
+
+  it("leaves its runs to the worker started in its place, which takes them back at once", { timeout: 60_000 }, async () => {
+    const vehicleId = `k${randomUUID().slice(0, 8)}`;
+    const state = (value: number) => vehicleState(vehicleId, [{ code: "tractionbattery-stateofcharge", value, unit: "percent", oemUpdatedAt: Date.now() }]);
+    const first = await postWebhook(suite.app.url, state(40));
+    expect(first.status).toBe(200);
+    const firstId = ((await first.json()) as { eventId: string }).eventId;
+    await waitFor(async () => ((await suite.db.query("SELECT 1 FROM event WHERE event_id = $1 AND status = 'PROCESSED'", [firstId])).rowCount === 1 ? true : undefined), {
+      timeoutMs: 20_000,
+      what: "the first event to be processed",
+    });
+
+    // Holding the vehicle's row stops the next event's apply statement half-way, in the worker.
+    const lock = await suite.db.connect();
+    try {
+      await lock.query("BEGIN");
+      await lock.query("SELECT 1 FROM vehicle WHERE vehicle_id = $1 FOR UPDATE", [vehicleId]);
+      const second = await postWebhook(suite.app.url, state(41));
+      expect(second.status).toBe(200);
+      const eventId = ((await second.json()) as { eventId: string }).eventId;
+      const runOf = async () =>
+        (await suite.db.query<{ status: string; attempt: number; lease_owner: string | null }>("SELECT status, attempt, lease_owner FROM executor_run WHERE event->'data'->>'eventId' = $1", [eventId]))
+          .rows[0];
+      await waitFor(
+        async () => {
+          const { rowCount } = await suite.db.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'smartcar-monitor-worker' AND wait_event_type = 'Lock'");
+          return rowCount !== null && rowCount >= 1 ? true : undefined;
+        },
+        { timeoutMs: 20_000, what: "the worker's apply statement to wait for the vehicle's row" },
+      );
+      const held = await runOf();
+      expect(held).toMatchObject({ status: "RUNNING", attempt: 0 });
+      expect(held?.lease_owner).toMatch(/^worker-1-/);
+
+      const [dead] = workerPids(suite.app);
+      process.kill(dead as number, "SIGKILL");
+      const taken = await waitFor(
+        async () => {
+          const run = await runOf();
+          return run && run.attempt === 1 ? run : undefined;
+        },
+        { timeoutMs: 20_000, what: "the restarted worker to take the run back" },
+      );
+      expect(taken.lease_owner).not.toBe(held?.lease_owner);
+      expect(suite.app.output()).toContain(`"deadOwners":["${held?.lease_owner}"],"msg":"executor.leases.reclaimed_from_dead_process"`);
+      await lock.query("ROLLBACK");
+
+      await waitFor(async () => ((await runOf())?.status === "DONE" ? true : undefined), { timeoutMs: 20_000, what: "the run to finish" });
+      // Applied once, by whichever attempt got the row first: the event is final, its reading stored.
+      const { rows } = await suite.db.query<{ status: string; reading_of: string }>(
+        "SELECT e.status, s.event_id AS reading_of FROM event e, vehicle_signal s WHERE e.event_id = $1 AND s.vehicle_id = $2 AND s.code = 'tractionbattery-stateofcharge'",
+        [eventId, vehicleId],
+      );
+      expect(rows).toEqual([{ status: "PROCESSED", reading_of: eventId }]);
+    } finally {
+      await lock.query("ROLLBACK").catch(() => undefined);
+      lock.release();
+    }
+  });
+});
+
 describe("EXECUTOR_WORKERS=0", () => {
   const suite = useAppWithDatabase({ env: { EXECUTOR_WORKERS: "0", METRICS_TOKEN } });
 
