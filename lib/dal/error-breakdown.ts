@@ -153,16 +153,22 @@ const OPEN_KEY_SQL: Record<GroupBy, string> = {
   type: "c.type",
   code: "c.type || ':' || c.code",
   signal: "unnest(CASE WHEN cardinality(c.signals) > 0 THEN c.signals ELSE ARRAY[''] END)",
-  make: "coalesce(v.make, '')",
+  // One primary-key probe per open condition: a join let the planner read the whole vehicle table.
+  make: "coalesce((SELECT v.make FROM vehicle v WHERE v.vehicle_id = c.vehicle_id), '')",
 };
 
-async function openConditions(groupBy: GroupBy): Promise<BreakdownSection> {
-  const { rows } = await pool().query<{ key: string; count: number }>(`
+/** Open (ERROR) vehicle conditions counted by `groupBy`. */
+export function openConditionsSql(groupBy: GroupBy): string {
+  return `
 SELECT key, count(*)::int AS count FROM (
   SELECT ${OPEN_KEY_SQL[groupBy]} AS key
-  FROM vehicle_condition c LEFT JOIN vehicle v ON v.vehicle_id = c.vehicle_id
+  FROM vehicle_condition c
   WHERE c.state = 'ERROR'
-) k GROUP BY key`);
+) k GROUP BY key`;
+}
+
+async function openConditions(groupBy: GroupBy): Promise<BreakdownSection> {
+  const { rows } = await pool().query<{ key: string; count: number }>(openConditionsSql(groupBy));
   const { rows: totals } = await pool().query<{ n: number }>("SELECT count(*)::int AS n FROM vehicle_condition WHERE state = 'ERROR'");
   return { groupedBy: groupBy, total: totals[0]?.n ?? 0, groups: sortGroups(rows) };
 }

@@ -1,7 +1,7 @@
 import { pool } from "@/lib/db/pool";
 import { assertRole, type Viewer } from "@/lib/dal/authorize";
 import { hourStarts, rangeQuerySchema, resolveRange, toWholeHours } from "@/lib/dal/time-range";
-import { vehicleHealthSql } from "@/lib/dal/vehicle-health-sql";
+import { FLEET_HEALTH_COUNTS_SQL } from "@/lib/dal/vehicle-health-sql";
 import { METRIC, PROCESSING_LAG_MS_BOUNDS, RECEIVE_MS_BOUNDS } from "@/lib/stats/metric-names";
 import { percentiles, type Percentiles } from "@/lib/stats/quantiles";
 import { readStats, type StatRow } from "@/lib/stats/read-stats";
@@ -122,16 +122,13 @@ async function readBacklog(now: Date): Promise<Overview["backlog"]> {
 }
 
 async function countVehiclesByHealth(now: Date): Promise<Overview["vehicles"]> {
-  const { rows } = await pool().query<{ health: string; n: number }>({
-    text: `SELECT ${vehicleHealthSql("v", "$1")} AS health, count(*)::int AS n FROM vehicle v GROUP BY 1`,
-    values: [now],
-  });
-  const count = (health: string) => rows.find((r) => r.health === health)?.n ?? 0;
+  const { rows } = await pool().query<{ total: number; needs_reauth: number; open_errors: number; silent: number }>({ text: FLEET_HEALTH_COUNTS_SQL, values: [now] });
+  const counts = rows[0] ?? { total: 0, needs_reauth: 0, open_errors: 0, silent: 0 };
   return {
-    total: rows.reduce((total, r) => total + r.n, 0),
-    needsReauth: count("NEEDS_REAUTH"),
-    openErrors: count("OPEN_ERRORS"),
-    silent: count("SILENT"),
-    ok: count("OK"),
+    total: counts.total,
+    needsReauth: counts.needs_reauth,
+    openErrors: counts.open_errors,
+    silent: counts.silent,
+    ok: counts.total - counts.needs_reauth - counts.open_errors - counts.silent,
   };
 }

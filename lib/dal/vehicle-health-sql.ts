@@ -17,3 +17,18 @@ export function vehicleHealthSql(v: string, now: string, hasOpenErrors = hasOpen
     WHEN ${v}.silent_after < ${now}::timestamptz THEN 'SILENT'
     ELSE 'OK' END`;
 }
+
+/**
+ * The fleet's count per health at `now` ($1), without reading every vehicle row: each exception
+ * is counted from its own index (needs_reauth's partial index, open conditions by state, the
+ * silent_after range), the total from an index of `vehicle`, and OK is what is left. The same
+ * precedence as vehicleHealthSql: a vehicle counts once, in its first matching health.
+ */
+export const FLEET_HEALTH_COUNTS_SQL = `
+SELECT
+  (SELECT count(*) FROM vehicle)::int AS total,
+  (SELECT count(*) FROM vehicle WHERE needs_reauth)::int AS needs_reauth,
+  (SELECT count(*) FROM (SELECT DISTINCT c.vehicle_id FROM vehicle_condition c WHERE c.state = 'ERROR') o
+   WHERE NOT EXISTS (SELECT 1 FROM vehicle r WHERE r.vehicle_id = o.vehicle_id AND r.needs_reauth))::int AS open_errors,
+  (SELECT count(*) FROM vehicle v
+   WHERE v.silent_after < $1::timestamptz AND NOT v.needs_reauth AND NOT ${hasOpenErrorsSql("v")})::int AS silent`;
