@@ -61,7 +61,9 @@ const envSchema = z.object({
   DISPATCH_TIMEOUT_MS: positiveInt(5_000),
   SWEEP_UNDISPATCHED_AFTER_SECONDS: positiveInt(30),
   SWEEP_STUCK_AFTER_SECONDS: positiveInt(900),
-  EXECUTOR_CONCURRENCY: positiveInt(5),
+  // Runs an executor drives at once; unset: 10 in a worker process, 5 in the server, where runs
+  // share the receiver's pool of 10 connections (lib/runtime/app-executor.ts).
+  EXECUTOR_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().optional()),
   // npm start runs the embedded executor in this many processes of its own (scripts/worker.ts)
   // beside the server, so receiving and processing use both cores; 0 runs it in the server.
   EXECUTOR_WORKERS: z.coerce.number().int().min(0).max(8).optional().default(1),
