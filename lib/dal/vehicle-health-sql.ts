@@ -19,10 +19,11 @@ export function vehicleHealthSql(v: string, now: string, hasOpenErrors = hasOpen
 }
 
 /**
- * The fleet's count per health at `now` ($1), without reading every vehicle row: each exception
+ * The fleet's count per health at `now` ($1), without a health per vehicle row: each exception
  * is counted from its own index (needs_reauth's partial index, open conditions by state, the
- * silent_after range), the total from an index of `vehicle`, and OK is what is left. The same
- * precedence as vehicleHealthSql: a vehicle counts once, in its first matching health.
+ * silent_after range), OK is what the total leaves. The total is a plain count(*) — from an
+ * index once the table is vacuumed, else a read of the table. The same precedence as
+ * vehicleHealthSql: a vehicle counts once, in its first matching health.
  */
 export const FLEET_HEALTH_COUNTS_SQL = `
 SELECT
