@@ -148,10 +148,11 @@ describe("a worker killed mid-run", () => {
       process.kill(dead as number, "SIGKILL");
       const taken = await waitFor(
         async () => {
+          // Requeued with the attempt counted, then claimed again (and held by the lock again).
           const run = await runOf();
-          return run && run.attempt === 1 ? run : undefined;
+          return run && run.attempt === 1 && run.status === "RUNNING" ? run : undefined;
         },
-        { timeoutMs: 20_000, what: "the restarted worker to take the run back" },
+        { timeoutMs: 20_000, what: "the restarted worker to take the run back and claim it" },
       );
       expect(taken.lease_owner).not.toBe(held?.lease_owner);
       expect(suite.app.output()).toContain(`"deadOwners":["${held?.lease_owner}"],"msg":"executor.leases.reclaimed_from_dead_process"`);
