@@ -191,8 +191,9 @@ describe("a worker started while the database is down", () => {
     const db = testPool(pgServer.url);
     const started = () => app.output().split("\n").filter((line) => line.includes('"msg":"worker.started"')).length;
     try {
+      // startApp returns once the executor has started; the worker logs worker.started just after.
+      await waitFor(() => (started() === 1 ? true : undefined), { timeoutMs: 10_000, what: "the worker's first start" });
       const [first] = workerPids(app);
-      expect(started()).toBe(1);
       await pgServer.stop();
       process.kill(first as number, "SIGKILL");
       const second = await waitFor(
