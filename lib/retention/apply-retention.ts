@@ -1,6 +1,7 @@
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
-import { drain, runWalk, type Budget, type TaskResult } from "@/lib/retention/batches";
+import type { ClientBase } from "pg";
+import { drain, runWalk, type Batch, type Budget, type TaskResult } from "@/lib/retention/batches";
 import { coarsenEventLocationsBatch, deleteTombstonesBatch, purgePayloadsBatch } from "@/lib/retention/event-retention";
 import { deleteFinishedRunsBatch, deleteRejectionsBatch, deleteResolvedAlertsBatch, expireQuarantinedBodiesBatch } from "@/lib/retention/housekeeping";
 import { coarsenLatestLocationsBatch, coarsenReadingsBatch } from "@/lib/retention/location-retention";
@@ -30,31 +31,28 @@ function perform(task: RetentionTask, cut: Cutoffs, now: Date, budget: Budget): 
   switch (task) {
     case "purge-payloads":
       return cut.payloads ? runWalk("payloads", cut.payloads, now, budget, purgePayloadsBatch) : Promise.resolve(SWITCHED_OFF);
-    case "delete-tombstones": {
-      const before = cut.tombstones;
-      return before ? drain(budget, (db) => deleteTombstonesBatch(db, before, budget.limit)) : Promise.resolve(SWITCHED_OFF);
-    }
+    case "delete-tombstones":
+      return drainBefore(cut.tombstones, budget, deleteTombstonesBatch);
     case "coarsen-event-locations":
       return cut.locations ? runWalk("event-locations", cut.locations, now, budget, coarsenEventLocationsBatch) : Promise.resolve(SWITCHED_OFF);
     case "coarsen-location-history":
       return cut.locations ? runWalk("reading-locations", cut.locations, now, budget, coarsenReadingsBatch) : Promise.resolve(SWITCHED_OFF);
     case "coarsen-latest-locations":
       return cut.locations ? sweepLatestLocations(cut.locations, budget) : Promise.resolve(SWITCHED_OFF);
-    case "prune-executor-runs": {
-      const before = cut.executorRuns;
-      return before ? drain(budget, (db) => deleteFinishedRunsBatch(db, before, budget.limit)) : Promise.resolve(SWITCHED_OFF);
-    }
+    case "prune-executor-runs":
+      return drainBefore(cut.executorRuns, budget, deleteFinishedRunsBatch);
     case "expire-quarantined-bodies":
       return drain(budget, (db) => expireQuarantinedBodiesBatch(db, budget.limit));
-    case "delete-rejections": {
-      const before = cut.rejections;
-      return before ? drain(budget, (db) => deleteRejectionsBatch(db, before, budget.limit)) : Promise.resolve(SWITCHED_OFF);
-    }
-    case "delete-resolved-alerts": {
-      const before = cut.alerts;
-      return before ? drain(budget, (db) => deleteResolvedAlertsBatch(db, before, budget.limit)) : Promise.resolve(SWITCHED_OFF);
-    }
+    case "delete-rejections":
+      return drainBefore(cut.rejections, budget, deleteRejectionsBatch);
+    case "delete-resolved-alerts":
+      return drainBefore(cut.alerts, budget, deleteResolvedAlertsBatch);
   }
+}
+
+// A bounded delete of rows older than `before`, repeated within the budget; no cutoff: switched off.
+function drainBefore(before: Date | null, budget: Budget, batch: (db: ClientBase, before: Date, limit: number) => Promise<Batch>): Promise<TaskResult> {
+  return before ? drain(budget, (db) => batch(db, before, budget.limit)) : Promise.resolve(SWITCHED_OFF);
 }
 
 // One row per vehicle, so no time window: each sweep looks at every vehicle's latest value, and

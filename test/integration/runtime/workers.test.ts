@@ -22,8 +22,7 @@ const serverPids = (app: RunningApp) => descendants(app.pid).filter((pid) => pro
 /** Field 19 of /proc/<pid>/stat. */
 const niceness = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[16]);
 
-async function deliverAndProcess(app: RunningApp, db: pg.Pool): Promise<string> {
-  const vehicleId = `w${randomUUID().slice(0, 8)}`;
+async function deliverAndProcess(app: RunningApp, db: pg.Pool, vehicleId = `w${randomUUID().slice(0, 8)}`): Promise<string> {
   const body = vehicleState(vehicleId, [{ code: "tractionbattery-stateofcharge", value: 55, unit: "percent", oemUpdatedAt: Date.now() }]);
   const res = await postWebhook(app.url, body);
   expect(res.status).toBe(200);
@@ -113,21 +112,14 @@ describe("a worker killed mid-run", () => {
 
   it("leaves its runs to the worker started in its place, which takes them back at once", { timeout: 60_000 }, async () => {
     const vehicleId = `k${randomUUID().slice(0, 8)}`;
-    const state = (value: number) => vehicleState(vehicleId, [{ code: "tractionbattery-stateofcharge", value, unit: "percent", oemUpdatedAt: Date.now() }]);
-    const first = await postWebhook(suite.app.url, state(40));
-    expect(first.status).toBe(200);
-    const firstId = ((await first.json()) as { eventId: string }).eventId;
-    await waitFor(async () => ((await suite.db.query("SELECT 1 FROM event WHERE event_id = $1 AND status = 'PROCESSED'", [firstId])).rowCount === 1 ? true : undefined), {
-      timeoutMs: 20_000,
-      what: "the first event to be processed",
-    });
+    await deliverAndProcess(suite.app, suite.db, vehicleId);
 
     // Holding the vehicle's row stops the next event's apply statement half-way, in the worker.
     const lock = await suite.db.connect();
     try {
       await lock.query("BEGIN");
       await lock.query("SELECT 1 FROM vehicle WHERE vehicle_id = $1 FOR UPDATE", [vehicleId]);
-      const second = await postWebhook(suite.app.url, state(41));
+      const second = await postWebhook(suite.app.url, vehicleState(vehicleId, [{ code: "tractionbattery-stateofcharge", value: 41, unit: "percent", oemUpdatedAt: Date.now() }]));
       expect(second.status).toBe(200);
       const eventId = ((await second.json()) as { eventId: string }).eventId;
       const runOf = async () =>
