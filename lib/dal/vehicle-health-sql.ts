@@ -21,13 +21,13 @@ export function vehicleHealthSql(v: string, now: string, hasOpenErrors = hasOpen
 /**
  * The fleet's count per health at `now` ($1), without a health per vehicle row: each exception
  * is counted from its own index (needs_reauth's partial index, open conditions by state, the
- * silent_after range), OK is what the total leaves. The total is a plain count(*) — from an
- * index once the table is vacuumed, else a read of the table. The same precedence as
+ * silent_after range), OK is what the total leaves. The total is the sum of vehicle_count, which
+ * triggers on vehicle keep (migration vehicle_count). The same precedence as
  * vehicleHealthSql: a vehicle counts once, in its first matching health.
  */
 export const FLEET_HEALTH_COUNTS_SQL = `
 SELECT
-  (SELECT count(*) FROM vehicle)::int AS total,
+  (SELECT coalesce(sum(vehicles), 0) FROM vehicle_count)::int AS total,
   (SELECT count(*) FROM vehicle WHERE needs_reauth)::int AS needs_reauth,
   (SELECT count(*) FROM (SELECT DISTINCT c.vehicle_id FROM vehicle_condition c WHERE c.state = 'ERROR') o
    WHERE NOT EXISTS (SELECT 1 FROM vehicle r WHERE r.vehicle_id = o.vehicle_id AND r.needs_reauth))::int AS open_errors,

@@ -2,15 +2,13 @@ import { Gauge, type Registry } from "prom-client";
 import type pg from "pg";
 
 // Gauges computed from the database at scrape time, so every instance behind a load balancer
-// reports the same backlog instead of its own slice of it.
+// reports the same backlog instead of its own slice of it. Silence reads the deadline the
+// vehicle_silent_after trigger keeps (an index range), not a median per vehicle row.
 const LIVE_SQL = `
 SELECT
   (SELECT count(*) FROM event WHERE status = 'PENDING') AS pending,
   (SELECT coalesce(extract(epoch FROM now() - min(received_at)), 0) FROM event WHERE status = 'PENDING') AS oldest_age,
-  (SELECT count(*) FROM vehicle v
-    WHERE v.last_seen_at < now() - make_interval(secs => greatest(
-      3 * coalesce((SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY g) FROM unnest(v.recent_gaps) AS g), 0),
-      3600))) AS silent`;
+  (SELECT count(*) FROM vehicle WHERE silent_after < now()) AS silent`;
 
 export function registerLiveGauges(registry: Registry, db: () => pg.Pool): void {
   let snapshot: Promise<{ pending: number; oldestAge: number; silent: number } | null> | null = null;

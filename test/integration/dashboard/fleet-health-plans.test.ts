@@ -6,7 +6,8 @@ import { useTestDatabase } from "../../helpers/test-database";
 
 // The overview's fleet health and the open-conditions breakdown by make must not read the whole
 // vehicle table (bench/README.md flags any Seq Scan of a table over 10 000 rows): on 50 000
-// vacuumed vehicles, each count comes from an index, and the counts equal the per-vehicle rule's.
+// vehicles never vacuumed (as while events keep updating them), each count comes from an index or
+// from vehicle_count, and the counts equal the per-vehicle rule's.
 const suite = useTestDatabase();
 
 const VEHICLES = 50_000;
@@ -37,7 +38,7 @@ beforeAll(async () => {
     `UPDATE vehicle SET silent_after = $1::timestamptz + CASE WHEN substr(vehicle_id, 5)::int % 20 = 0 THEN interval '-5 minutes' ELSE interval '1 hour' END`,
     [NOW],
   );
-  await db.query("VACUUM ANALYZE vehicle");
+  await db.query("ANALYZE vehicle");
   await db.query("VACUUM ANALYZE vehicle_condition");
 }, 120_000);
 
@@ -57,7 +58,7 @@ describe("fleet health counts on 50 000 vehicles", () => {
     expect(Object.keys(rule).sort()).toEqual(["NEEDS_REAUTH", "OK", "OPEN_ERRORS", "SILENT"]);
   });
 
-  it("counts from indexes once the table is vacuumed: no Seq Scan of vehicle", async () => {
+  it("counts without a Seq Scan of vehicle", async () => {
     const plan = await planOf(suite.db, { text: FLEET_HEALTH_COUNTS_SQL, values: [NOW] });
     expect(seqScansOfVehicle(plan)).toEqual([]);
     expect(plan.some((n) => n["Index Name"] === "vehicle_needs_reauth_idx")).toBe(true);

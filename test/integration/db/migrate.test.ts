@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -100,6 +100,21 @@ describe("applyMigrations", () => {
     await expect(failure).rejects.not.toThrow(/\n\s+0: /);
     const recorded = await query<{ migration_name: string; finished: boolean }>(url, "SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name");
     expect(recorded.at(-1)).toEqual({ migration_name: broken, finished: false });
+  });
+
+  it("counts the vehicles that exist before vehicle_count's migration into its total", async () => {
+    const url = await freshDatabase();
+    const { schemaPath, migrationsDir } = await tempCopyOfPrismaDir();
+    const counting = "20261129230000_vehicle_count";
+    const aside = path.join(path.dirname(migrationsDir), counting);
+    await rename(path.join(migrationsDir, counting), aside);
+    await applyMigrations(url, { schemaPath, migrationsDir });
+    await query(url, "INSERT INTO vehicle (vehicle_id, recent_gaps) SELECT 'veh-' || i, '{}' FROM generate_series(1, 7) AS i");
+    await rename(aside, path.join(migrationsDir, counting));
+
+    expect((await applyMigrations(url, { schemaPath, migrationsDir })).applied).toContain(counting);
+    await query(url, "INSERT INTO vehicle (vehicle_id, recent_gaps) VALUES ('veh-after', '{}')");
+    expect(await query(url, "SELECT sum(vehicles)::int AS total FROM vehicle_count")).toEqual([{ total: 8 }]);
   });
 
   it("serialises concurrent runs: both succeed and each migration is applied once", async () => {

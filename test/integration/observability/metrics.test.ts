@@ -53,4 +53,14 @@ describe("/api/metrics", () => {
     expect(sample(text, "smartcar_backlog_events")).toBe(1);
     expect(sample(text, "smartcar_backlog_oldest_age_seconds")).toBeGreaterThanOrEqual(600);
   });
+
+  it("counts a vehicle quiet past its silence deadline, and not one heard from recently", async () => {
+    // No recent gaps: the deadline is the 60-minute minimum after last_seen_at.
+    await suite.db.query(
+      `INSERT INTO vehicle (vehicle_id, last_seen_at, recent_gaps) VALUES
+         ('quiet-for-2h', now() - interval '2 hours', '{}'), ('heard-10-min-ago', now() - interval '10 minutes', '{}')`,
+    );
+    const text = await (await scrape(METRICS_TOKEN)).text();
+    expect(sample(text, "smartcar_vehicles_silent")).toBe(1);
+  });
 });
