@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { descendants, processName, workerPidsUnder } from "@/bench/lib/processes";
 import { startApp, type RunningApp } from "../../helpers/app";
 import { testPool } from "../../helpers/db-client";
 import { vehicleState } from "../../helpers/events";
@@ -12,13 +14,15 @@ import { waitFor } from "../../helpers/wait-for";
 // SIGTERM to the launcher (what systemd, Docker or Kubernetes send) in the middle of a stream
 // of deliveries and with a run inside its transaction: the launcher forwards it, the app stops
 // taking connections, answers what is in flight, dispatches what it acknowledged, hands the
-// executor's runs back and exits 0 — and the launcher exits with that code.
+// executor's runs back and exits 0 — and the launcher exits with that code. A process that
+// cannot stop is killed once the budget and the launcher's grace (5 s) have passed.
 
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 let database: TestDatabase;
 let db: pg.Pool;
 let app: RunningApp | undefined;
+let frozenApp: RunningApp | undefined;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -28,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+  await frozenApp?.kill();
   await db?.end();
   await database?.drop();
 });
@@ -104,5 +109,31 @@ describe("graceful shutdown", () => {
     expect(output).toContain('"msg":"shutdown.completed"');
     expect(output).not.toContain("shutdown.timed_out");
     expect(output).not.toContain("shutdown.step_failed");
+  });
+});
+
+describe("a stop that hangs", () => {
+  it("ends anyway: the launcher SIGKILLs a server and a worker that ignore SIGTERM once budget + 5 s have passed", { timeout: 60_000 }, async () => {
+    const budgetMs = 1_000;
+    frozenApp = await startApp({ databaseUrl: database.url, env: { SHUTDOWN_TIMEOUT_MS: String(budgetMs) } });
+    const running = frozenApp;
+    const servers = descendants(running.pid).filter((pid) => processName(pid).startsWith("next-server"));
+    const workers = workerPidsUnder(running.pid);
+    expect(servers).toHaveLength(1);
+    expect(workers).toHaveLength(1);
+    // A stopped process takes no signal but SIGKILL: its own shutdown timer never fires, as in a
+    // process wedged in native code or a build whose handler never runs.
+    for (const pid of [...servers, ...workers]) process.kill(pid, "SIGSTOP");
+
+    const signalledAt = Date.now();
+    const exitCode = await running.terminate();
+    const stoppedInMs = Date.now() - signalledAt;
+
+    // The server's exit code is the launcher's: killed by signal 9.
+    expect(exitCode).toBe(137);
+    expect(stoppedInMs).toBeGreaterThanOrEqual(budgetMs + 5_000);
+    expect(stoppedInMs).toBeLessThan(budgetMs + 5_000 + 5_000);
+    expect(running.output()).toContain('"msg":"shutdown.killed"');
+    for (const pid of [...servers, ...workers]) expect(existsSync(`/proc/${pid}`), `process ${pid} is gone`).toBe(false);
   });
 });
