@@ -69,3 +69,21 @@ export function cpuBetween(start: CpuSnapshot, end: CpuSnapshot): CpuUse {
   use.machine = cores(end.machineBusy - start.machineBusy);
   return use;
 }
+
+/**
+ * Waits until the named groups use less than `cores` together over one `windowMs` sample, at
+ * most `maxMs`; returns the last sample's use. A server that was just loaded keeps working for
+ * a while (V8 finishing GC and compilation): measured next to another row, that work would be
+ * charged to the row's machine.
+ */
+export async function untilIdle(groups: CpuGroups, names: string[], { cores = 0.05, windowMs = 250, maxMs = 10_000 } = {}): Promise<number> {
+  const watched = Object.fromEntries(names.filter((n) => n in groups).map((n) => [n, groups[n] as () => number[]]));
+  const deadline = performance.now() + maxMs;
+  for (;;) {
+    const start = snapshot(watched);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const use = cpuBetween(start, snapshot(watched));
+    const busy = Math.round(names.reduce((sum, n) => sum + (use[n] ?? 0), 0) * 100) / 100;
+    if (busy < cores || performance.now() >= deadline) return busy;
+  }
+}

@@ -6,7 +6,7 @@ import path from "node:path";
 import { BENCH_TOKEN } from "@/bench/lib/app";
 import { startBaselineApp } from "@/bench/lib/baseline-app";
 import type { RunningServer } from "@/bench/lib/server-process";
-import type { CpuUse } from "@/bench/lib/cpu-meter";
+import { untilIdle, type CpuUse } from "@/bench/lib/cpu-meter";
 import { costPerDelivery, dbCounters, STATS_SETTLE_MS, type DbCostPerDelivery } from "@/bench/lib/db-activity";
 import { eventTimes, summarizeProcessing, waitUntilFinal, type ProcessingRun } from "@/bench/lib/event-timings";
 import { holdProcessing, releaseProcessing } from "@/bench/lib/processing-gate";
@@ -177,16 +177,21 @@ async function oneRound(h: Harness, baseline: RunningServer, url: string, f: Fee
   const { connections, roundSeconds: maxSeconds } = h.config;
   const pgRow = (feedOf: Feed, seconds: number) => pgLoop({ databaseUrl: h.db.baselineUrls.bench_storage_ceiling, feed: feedOf, concurrency: connections, poolSize: 10, maxSeconds: seconds });
   const httpRow = (target: string) => (feedOf: Feed, seconds: number) => closedLoop({ url: target, feed: feedOf, connections, maxSeconds: seconds });
-  const rows: [Row, string, string | null, (feedOf: Feed, seconds: number) => Promise<LoadResult>][] = [
-    ["storageCeiling", "(a) the statement through pg", "bench_storage_ceiling", pgRow],
-    ["frameworkCeiling", "(b) bare Next route", null, httpRow(`${baseline.url}/api/bare`)],
-    ["irreducible", "(c) HMAC + statement in Next", "bench_irreducible", httpRow(`${baseline.url}/api/hmac-insert`)],
-    ["receiver", "receiver", new URL(h.db.url).pathname.slice(1), httpRow(url)],
+  // The last column: the servers that must be idle before the row is measured (all but its own).
+  const rows: [Row, string, string | null, (feedOf: Feed, seconds: number) => Promise<LoadResult>, string[]][] = [
+    ["storageCeiling", "(a) the statement through pg", "bench_storage_ceiling", pgRow, ["app", "baseline"]],
+    ["frameworkCeiling", "(b) bare Next route", null, httpRow(`${baseline.url}/api/bare`), ["app"]],
+    ["irreducible", "(c) HMAC + statement in Next", "bench_irreducible", httpRow(`${baseline.url}/api/hmac-insert`), ["app"]],
+    ["receiver", "receiver", new URL(h.db.url).pathname.slice(1), httpRow(url), ["baseline"]],
   ];
   const results: [Row, RoundRun][] = [];
   h.cpuGroups.baseline = () => [baseline.serverPid];
   try {
-    for (const [row, label, database, run] of rows) {
+    for (const [row, label, database, run, quiet] of rows) {
+      // The previous row's server finishes its own work first (it used 0.14–0.21 cores into the
+      // next row in some rounds), then this row's server is warmed.
+      const stillBusy = await untilIdle(h.cpuGroups, quiet);
+      if (stillBusy >= 0.05) h.note(`  ${quiet.join(" + ")} still used ${stillBusy} cores after 10 s: measuring ${label} anyway`);
       await run(warmer, h.config.rowWarmupSeconds);
       // Every row starts just after a checkpoint: otherwise one the (a) row's WAL set off lands in
       // whichever row comes next, which then writes full pages and competes with its I/O.
