@@ -9,7 +9,7 @@ import { readStats, type StatRow } from "@/lib/stats/read-stats";
 // The pipeline's headline numbers (API.md §5 GET /overview): per-hour counters and latency
 // quantiles from the rollups — never a scan of events — plus two live reads that are cheap by
 // construction: the backlog (PENDING rows, through the status index) and vehicle health counts
-// (one pass over the vehicle table, one row per car).
+// (each exception from its own index, the total from vehicle_count: FLEET_HEALTH_COUNTS_SQL).
 
 export const overviewQuerySchema = rangeQuerySchema;
 
