@@ -1,7 +1,7 @@
 // What one delivery costs the database: transactions committed and WAL flushes. With
 // synchronous_commit on, every commit waits for a WAL flush (several commits can share one), so
 // commits per delivery is the receiver's main lever against the ceilings.
-import type pg from "pg";
+import pg from "pg";
 import { setTimeout as delay } from "node:timers/promises";
 import { round } from "./stats";
 
@@ -44,4 +44,46 @@ export function costPerDelivery(start: DbCounters, end: DbCounters, deliveries: 
     walFsyncs: per(end.walFsyncs - start.walFsyncs, 2),
     walKb: per((end.walBytes - start.walBytes) / 1024, 1),
   };
+}
+
+/** Seconds an autovacuum worker was seen on each task ("<database>: VACUUM public.x"). */
+export type AutovacuumSeen = Record<string, number>;
+
+/**
+ * Runs `fn` while sampling the cluster's autovacuum workers every `everyMs` on a session of its
+ * own. Autovacuum starts on its own timer once a phase has written enough: a vacuum of a table
+ * the earlier phases filled lands in whichever run comes next and takes a core from it.
+ */
+export async function withAutovacuumSampled<T>(url: string, fn: () => Promise<T>, everyMs = 500): Promise<{ result: T; autovacuum: AutovacuumSeen }> {
+  const client = new pg.Client({ connectionString: url, application_name: "smartcar-bench-autovacuum" });
+  await client.connect();
+  const seen: AutovacuumSeen = {};
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const { rows } = await client.query<{ task: string }>(
+        "SELECT datname || ': ' || regexp_replace(query, '^autovacuum: ', '') AS task FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query <> ''",
+      );
+      for (const { task } of rows) seen[task] = round((seen[task] ?? 0) + everyMs / 1000, 1);
+      await delay(everyMs);
+    }
+  })();
+  const stop = async () => {
+    running = false;
+    await sampling.catch(() => undefined);
+  };
+  try {
+    const result = await fn();
+    await stop();
+    return { result, autovacuum: seen };
+  } finally {
+    await stop();
+    await client.end();
+  }
+}
+
+/** "autovacuum: none", or each task seen with its sampled seconds, longest first. */
+export function describeAutovacuum(seen: AutovacuumSeen): string {
+  const tasks = Object.entries(seen).sort(([, a], [, b]) => b - a);
+  return `autovacuum: ${tasks.length === 0 ? "none" : tasks.map(([task, seconds]) => `${task} ${seconds} s`).join(", ")}`;
 }

@@ -1,5 +1,6 @@
 // The results as Markdown tables (bench/results/latest.md, and README's "## Performance").
 import type { CpuUse } from "@/bench/lib/cpu-meter";
+import { describeAutovacuum } from "@/bench/lib/db-activity";
 import type { PhaseMemory } from "@/bench/lib/memory-sampler";
 import type { ProcessingRun } from "@/bench/lib/event-timings";
 import type { ProfileResult } from "@/bench/phases/profile";
@@ -153,6 +154,7 @@ export function markdownFor(result: BenchResult): string {
         processingRow(`burst, sent as fast as accepted (received in ${n(p.burst.receiveS, 1)} s)`, p.burst, n(p.burst.load.throughput), p.burst.load.cpu),
       ],
     ),
+    `PostgreSQL's autovacuum during the steady run — ${describeAutovacuum(p.steady.autovacuum)}; during the burst — ${describeAutovacuum(p.burst.autovacuum)} (seconds an autovacuum worker was seen on the task, sampled every 0.5 s; its CPU counts in the PostgreSQL column).`,
     `### Dashboard at scale\n\n${n(d.sizes.events)} events, ${n(d.sizes.vehicles)} vehicles, ${n(d.sizes.readings)} signal readings, generated in SQL in ${n(d.generation.totalS)} s (${d.generation.steps.map((s) => `${s.step} ${n(s.seconds, 1)} s`).join(", ")}). Server time = one request at a time over loopback, ${n(d.endpoints.find((e) => e.samples > 0)?.samples)} samples each, viewer API token.`,
     table(
       ["read", "request", "p50 ms", "p95 ms", "KB"],

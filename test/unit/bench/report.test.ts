@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describeAutovacuum } from "@/bench/lib/db-activity";
 import { pagesSection } from "@/bench/report/markdown";
 import { processingTargets, receiverTargets, resultShapeErrors } from "@/bench/report/result";
 import { replaceSection, runStamp } from "@/bench/report/write";
@@ -111,5 +112,14 @@ describe("pagesSection", () => {
       "| overview | `/` | 120 | 150 | 210.4 | 48.2 | **no** |",
       "| alerts | `/alerts` | not yet available | – | – | – | – |",
     ]);
+  });
+});
+
+describe("describeAutovacuum", () => {
+  it("says none, or lists each task seen with its seconds, longest first", () => {
+    expect(describeAutovacuum({})).toBe("autovacuum: none");
+    expect(describeAutovacuum({ "smartcar: ANALYZE public.event": 0.5, "smartcar: VACUUM public.vehicle_signal": 12 })).toBe(
+      "autovacuum: smartcar: VACUUM public.vehicle_signal 12 s, smartcar: ANALYZE public.event 0.5 s",
+    );
   });
 });
