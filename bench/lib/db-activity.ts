@@ -68,16 +68,12 @@ export async function withAutovacuumSampled<T>(url: string, fn: () => Promise<T>
       await delay(everyMs);
     }
   })();
-  const stop = async () => {
+  try {
+    // The caller gets `seen` only after the finally below has stopped the sampling.
+    return { result: await fn(), autovacuum: seen };
+  } finally {
     running = false;
     await sampling.catch(() => undefined);
-  };
-  try {
-    const result = await fn();
-    await stop();
-    return { result, autovacuum: seen };
-  } finally {
-    await stop();
     await client.end();
   }
 }

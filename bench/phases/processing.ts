@@ -22,15 +22,17 @@ export async function runProcessingPhase(h: Harness, backlogDrain: BacklogDrain)
 
   h.note(`steady ${config.steadyRate}/s for ${config.steadySeconds} s`);
   const steadyFeed = feed(h, "processing-steady", pacedFeedSize(config.steadyRate, config.steadySeconds, config.connections), 0);
-  const steadyRun = await withAutovacuumSampled(h.db.url, async () => {
-    const measured = await measure(h, () => paced({ url, feed: steadyFeed, connections: config.connections, rate: config.steadyRate, durationS: config.steadySeconds }));
-    await waitUntilFinal(h.sql, eventIdsOf(steadyFeed, measured.result.requests + config.connections), DRAIN_TIMEOUT_MS);
-    return measured;
+  const {
+    result: { load: steadyLoad, ids: steadyIds },
+    autovacuum: steadyAutovacuum,
+  } = await withAutovacuumSampled(h.db.url, async () => {
+    const load = await measure(h, () => paced({ url, feed: steadyFeed, connections: config.connections, rate: config.steadyRate, durationS: config.steadySeconds }));
+    const ids = eventIdsOf(steadyFeed, load.result.requests + config.connections);
+    await waitUntilFinal(h.sql, ids, DRAIN_TIMEOUT_MS);
+    return { load, ids };
   });
-  const steadyLoad = steadyRun.result;
-  const steadyIds = eventIdsOf(steadyFeed, steadyLoad.result.requests + config.connections);
   const steady = summarizeProcessing(await eventTimes(h.sql, steadyIds));
-  h.note(`  lag p50 ${steady.lagMs.p50} ms, p95 ${steady.lagMs.p95} ms, p99 ${steady.lagMs.p99} ms; ${describeAutovacuum(steadyRun.autovacuum)}`);
+  h.note(`  lag p50 ${steady.lagMs.p50} ms, p95 ${steady.lagMs.p95} ms, p99 ${steady.lagMs.p99} ms; ${describeAutovacuum(steadyAutovacuum)}`);
 
   h.note(`burst of ${config.burstEvents} events, sent as fast as the receiver answers`);
   const burstFeed = feed(h, "processing-burst", config.burstEvents, 0);
@@ -46,7 +48,7 @@ export async function runProcessingPhase(h: Harness, backlogDrain: BacklogDrain)
 
   return {
     backlogDrain,
-    steady: { ...steady, rate: config.steadyRate, seconds: config.steadySeconds, load: { ...steadyLoad.result, cpu: steadyLoad.cpu }, autovacuum: steadyRun.autovacuum },
+    steady: { ...steady, rate: config.steadyRate, seconds: config.steadySeconds, load: { ...steadyLoad.result, cpu: steadyLoad.cpu }, autovacuum: steadyAutovacuum },
     // The CPU of the burst covers receiving and draining: the whole burst's cost.
     burst: { ...burst, load: { ...burstLoad.result, cpu: burstLoad.cpu }, autovacuum: burstAutovacuum },
   };
